@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using LegalBot.Knowledge;
+using LegalBot.Knowledge.Documents;
+using LegalBot.Knowledge.Search;
+
+namespace LegalBot.Cli.Commands;
+
+/// <summary>
+/// Performance figures for README and closing notes: cold index, re-index after one changed file,
+/// single-threaded query latency percentiles, peak memory. Medians of repeated runs.
+/// </summary>
+internal static class BenchCommand
+{
+    public static async Task<int> RunAsync(CliArguments args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        args.EnsureOnly("knowledge", "questions", "synonyms", "rounds");
+        var knowledge = args.Require("knowledge");
+        var rounds = int.TryParse(args.Get("rounds") ?? "5", out var r) && r > 0 ? r : 5;
+        await stdout.WriteLineAsync($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}").ConfigureAwait(false);
+
+        // Cold index: parse every file and build the inverted index, in memory (first run includes JIT).
+        var cold = new List<double>();
+        int chunks = 0;
+        for (var i = 0; i <= rounds; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            using var kb = await KnowledgeBase.OpenAsync(knowledge, null, args.Get("synonyms"), ct).ConfigureAwait(false);
+            var report = await kb.RefreshAsync(ct).ConfigureAwait(false);
+            sw.Stop();
+            chunks = report.Changes.Chunks;
+            if (i > 0) cold.Add(sw.Elapsed.TotalMilliseconds);
+        }
+        await stdout.WriteLineAsync(F($"cold index (in memory, {chunks} chunks): median {Median(cold):F0} ms over {rounds} runs (first run with JIT excluded)")).ConfigureAwait(false);
+
+        // Persisted index in a scratch copy: cold with persistence, restart, then one changed file.
+        var scratch = Path.Combine(Path.GetTempPath(), "legalbot-bench-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var folder = Path.Combine(scratch, "knowledge");
+            CopyFolder(knowledge, folder);
+            var data = Path.Combine(scratch, "data");
+            var sw = Stopwatch.StartNew();
+            using (var kb = await KnowledgeBase.OpenAsync(folder, data, args.Get("synonyms"), ct).ConfigureAwait(false))
+                await kb.RefreshAsync(ct).ConfigureAwait(false);
+            await stdout.WriteLineAsync(F($"cold index with persistence: {sw.Elapsed.TotalMilliseconds:F0} ms")).ConfigureAwait(false);
+
+            sw.Restart();
+            using var reopened = await KnowledgeBase.OpenAsync(folder, data, args.Get("synonyms"), ct).ConfigureAwait(false);
+            var restart = await reopened.RefreshAsync(ct).ConfigureAwait(false);
+            await stdout.WriteLineAsync(F($"restart (load persisted index, verify {restart.FilesScanned} files, parse {restart.FilesParsed}): {sw.Elapsed.TotalMilliseconds:F0} ms")).ConfigureAwait(false);
+
+            var target = KnowledgeFolder.EnumerateDocuments(folder).OrderByDescending(f => new FileInfo(f.FullPath).Length).First();
+            var reindex = new List<double>();
+            for (var i = 0; i < rounds; i++)
+            {
+                await File.AppendAllTextAsync(target.FullPath, $"\n\n本段为基准测试追加内容{i}。\n", ct).ConfigureAwait(false);
+                sw.Restart();
+                var report = await reopened.RefreshAsync(ct).ConfigureAwait(false);
+                reindex.Add(sw.Elapsed.TotalMilliseconds);
+                if (report.Changes.Changed != 1) await stderr.WriteLineAsync("warning: expected exactly one changed document").ConfigureAwait(false);
+            }
+            await stdout.WriteLineAsync(F($"re-index after one changed file ({target.RelativePath}): median {Median(reindex):F0} ms over {rounds} runs")).ConfigureAwait(false);
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+
+        // Query latency, single-threaded.
+        using var kbq = await KnowledgeBase.OpenAsync(knowledge, null, args.Get("synonyms"), ct).ConfigureAwait(false);
+        await kbq.RefreshAsync(ct).ConfigureAwait(false);
+        var queries = await LoadQueriesAsync(args.Get("questions"), kbq, ct).ConfigureAwait(false);
+        foreach (var q in queries.Take(50)) await kbq.SearchAsync(q, null, ct).ConfigureAwait(false);
+        var latencies = new List<double>(queries.Count * 3);
+        for (var pass = 0; pass < 3; pass++)
+        {
+            foreach (var q in queries)
+            {
+                var t0 = Stopwatch.GetTimestamp();
+                await kbq.SearchAsync(q, null, ct).ConfigureAwait(false);
+                latencies.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            }
+        }
+        latencies.Sort();
+        await stdout.WriteLineAsync(F($"query latency ({latencies.Count} queries, top 10): p50 {Pct(latencies, 50):F2} ms, p95 {Pct(latencies, 95):F2} ms, p99 {Pct(latencies, 99):F2} ms")).ConfigureAwait(false);
+        using var self = Process.GetCurrentProcess();
+        await stdout.WriteLineAsync(F($"peak memory (working set): {self.PeakWorkingSet64 / 1024.0 / 1024.0:F0} MB")).ConfigureAwait(false);
+        return LegalBotCli.Ok;
+    }
+
+    private static async Task<List<string>> LoadQueriesAsync(string? path, KnowledgeBase kb, CancellationToken ct)
+    {
+        if (path is not null)
+            return Evaluation.ParseQuestions(await File.ReadAllTextAsync(path, ct).ConfigureAwait(false), path).Select(q => q.Question).ToList();
+        // Without a question set: the opening words of a deterministic sample of chunks.
+        var queries = new List<string>();
+        foreach (var d in await kb.Index.GetDocumentsAsync(ct).ConfigureAwait(false))
+        {
+            var chunks = await kb.Index.GetChunksAsync(d.Id, ct).ConfigureAwait(false);
+            for (var i = 0; i < chunks.Count; i += 7)
+            {
+                var text = chunks[i].Text;
+                var start = text.IndexOf(' ', StringComparison.Ordinal) + 1;
+                queries.Add(text.Substring(start, Math.Min(24, text.Length - start)));
+            }
+        }
+        return queries;
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
+    }
+
+    private static double Median(List<double> xs) => Pct(xs.Order().ToList(), 50);
+
+    private static double Pct(List<double> sorted, int p) =>
+        sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,63 @@
+using LegalBot.Cli.Commands;
+
+namespace LegalBot.Cli;
+
+/// <summary>Entry point of the <c>legalbot</c> command; writers are parameters so tests can run it in-process.</summary>
+public static class LegalBotCli
+{
+    public const int Ok = 0;
+    public const int ProblemsFound = 1;
+    public const int UsageError = 2;
+    public const int Failure = 3;
+
+    private const string Usage = """
+        usage: legalbot VERB [options]
+          index --knowledge DIR [--data DIR]           build or update the index; prints counts, changes and time
+          check DIR                                    validate a knowledge folder; prints path:line: message
+          ask --knowledge DIR [--top N] "问题"          show the best articles/sections for a question
+          eval --knowledge DIR --questions FILE [--json] [--split NAME]
+                                                       retrieval metrics for a JSONL question set
+          bench --knowledge DIR [--questions FILE]     index and query timings, peak memory
+        common: --synonyms FILE (default DIR/synonyms.txt), --data DIR (persist the index there)
+        """;
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (args.Count == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            await stdout.WriteLineAsync(Usage).ConfigureAwait(false);
+            return args.Count == 0 ? UsageError : Ok;
+        }
+        try
+        {
+            var rest = args.Skip(1).ToList();
+            return args[0] switch
+            {
+                "index" => await IndexCommand.RunAsync(new CliArguments(rest, Flags()), stdout, stderr, cancellationToken).ConfigureAwait(false),
+                "check" => await CheckCommand.RunAsync(new CliArguments(rest, Flags()), stdout, stderr, cancellationToken).ConfigureAwait(false),
+                "ask" => await AskCommand.RunAsync(new CliArguments(rest, Flags()), stdout, stderr, cancellationToken).ConfigureAwait(false),
+                "eval" => await EvalCommand.RunAsync(new CliArguments(rest, Flags("json")), stdout, stderr, cancellationToken).ConfigureAwait(false),
+                "bench" => await BenchCommand.RunAsync(new CliArguments(rest, Flags()), stdout, stderr, cancellationToken).ConfigureAwait(false),
+                _ => throw new UsageException($"unknown verb '{args[0]}'"),
+            };
+        }
+        catch (UsageException ex)
+        {
+            await stderr.WriteLineAsync($"legalbot: {ex.Message}\n\n{Usage}").ConfigureAwait(false);
+            return UsageError;
+        }
+        catch (OperationCanceledException)
+        {
+            await stderr.WriteLineAsync("legalbot: cancelled").ConfigureAwait(false);
+            return Failure;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            // Operator-facing errors: a message, never a stack trace.
+            await stderr.WriteLineAsync($"legalbot: {ex.Message}").ConfigureAwait(false);
+            return Failure;
+        }
+    }
+
+    private static HashSet<string> Flags(params string[] names) => new(names, StringComparer.Ordinal);
+}

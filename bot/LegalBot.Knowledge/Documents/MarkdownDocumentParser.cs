@@ -1,0 +1,321 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using LegalBot.Knowledge.Text;
+using Markdig;
+using Markdig.Extensions.Yaml;
+using Markdig.Syntax;
+
+namespace LegalBot.Knowledge.Documents;
+
+public sealed record ParseResult(KnowledgeDocument? Document, IReadOnlyList<KnowledgeDiagnostic> Diagnostics)
+{
+    public bool Ok => Document is not null && Diagnostics.Count == 0;
+}
+
+/// <summary>
+/// Turns one Markdown knowledge file into a document and its chunks. Pure: bytes in, result out.
+/// Statutes are cut per article (第X条 / 第X条之Y, with every following paragraph and item until the next
+/// article or heading); guides, handbooks and office pages per heading section.
+/// </summary>
+public static partial class MarkdownDocumentParser
+{
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UseYamlFrontMatter().Build();
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Marker line that ends the enactment/amendment history in the statute corpus format.</summary>
+    public const string InfoEndMarker = "INFO END";
+
+    public static ParseResult Parse(string relativePath, byte[] content)
+    {
+        var path = relativePath.Replace('\\', '/');
+        var diagnostics = new List<KnowledgeDiagnostic>();
+        if (!TryDecode(content, path, out var text, diagnostics)) return new ParseResult(null, diagnostics);
+
+        var fileHash = Convert.ToHexStringLower(SHA256.HashData(content));
+        var markdown = Markdown.Parse(text, Pipeline);
+
+        var front = FrontMatter.Empty;
+        var blocks = markdown.ToList();
+        if (blocks.Count > 0 && blocks[0] is YamlFrontMatterBlock yamlBlock)
+        {
+            var yaml = string.Join('\n', yamlBlock.Lines.Lines.Take(yamlBlock.Lines.Count).Select(l => l.ToString()));
+            front = FrontMatter.Parse(yaml, yamlBlock.Line + 2, path, diagnostics);
+            blocks.RemoveAt(0);
+        }
+        else if (text.StartsWith("---", StringComparison.Ordinal) && FirstLine(text).Trim() == "---")
+        {
+            diagnostics.Add(new(path, 1, "front matter starts with '---' but has no closing '---' line"));
+            return new ParseResult(null, diagnostics);
+        }
+
+        var body = ReadBody(text, blocks, path, diagnostics);
+        var title = front.Title ?? body.H1.FirstOrDefault() ?? body.FirstHeading;
+        if (title is null)
+        {
+            diagnostics.Add(new(path, 1, "no title: add 'title:' to the front matter or a '# 标题' line"));
+        }
+        if (body.Sections.Count == 0 && body.Articles.Count == 0)
+        {
+            diagnostics.Add(new(path, body.LastLine, "empty document: no text to answer from"));
+        }
+
+        var kind = front.Kind ?? (body.LooksLikeStatute ? DocumentKind.Regulation : DocumentKind.Guide);
+        if (kind == DocumentKind.Regulation && body.Articles.Count == 0 && body.Sections.Count > 0)
+        {
+            diagnostics.Add(new(path, body.Sections[0].Line, "kind is regulation but no article starts with '第X条 '"));
+        }
+
+        if (diagnostics.Count > 0 || title is null) return new ParseResult(null, diagnostics);
+
+        var docId = front.Id ?? DefaultId(path);
+        var part = front.Title is null && body.H1.Count > 1 ? body.H1[1] : null;
+        var info = new DocumentInfo(docId, path, fileHash, title, part, kind, front.Region, front.Department,
+            front.Effective, front.Source, front.Tags, FrontMatterText(blocks, markdown));
+
+        var chunks = kind == DocumentKind.Regulation && body.Articles.Count > 0
+            ? BuildArticleChunks(docId, part, body, path, diagnostics)
+            : BuildSectionChunks(docId, body);
+        return diagnostics.Count > 0 ? new ParseResult(null, diagnostics) : new ParseResult(new KnowledgeDocument(info, chunks), diagnostics);
+    }
+
+    /// <summary>Default document id: the relative path without its extension.</summary>
+    public static string DefaultId(string relativePath)
+    {
+        var p = relativePath.Replace('\\', '/');
+        return p.EndsWith(".md", StringComparison.OrdinalIgnoreCase) ? p[..^3] : p;
+    }
+
+    private static string? FrontMatterText(List<Block> _, MarkdownDocument markdown) =>
+        markdown.Count > 0 && markdown[0] is YamlFrontMatterBlock y
+            ? string.Join('\n', y.Lines.Lines.Take(y.Lines.Count).Select(l => l.ToString()))
+            : null;
+
+    private static bool TryDecode(byte[] content, string path, out string text, List<KnowledgeDiagnostic> diagnostics)
+    {
+        var bytes = content.AsSpan();
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) bytes = bytes[3..];
+        try
+        {
+            text = StrictUtf8.GetString(bytes).Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
+            return true;
+        }
+        catch (DecoderFallbackException)
+        {
+            // Find the line holding the first invalid byte so staff can fix it.
+            var line = 1;
+            var start = 0;
+            for (var i = 0; i <= bytes.Length; i++)
+            {
+                if (i < bytes.Length && bytes[i] != (byte)'\n') continue;
+                try { StrictUtf8.GetString(bytes[start..i]); }
+                catch (DecoderFallbackException) { break; }
+                line++;
+                start = i + 1;
+            }
+            diagnostics.Add(new(path, line, "invalid UTF-8: save the file as UTF-8 (GBK/GB2312 is not supported)"));
+            text = "";
+            return false;
+        }
+    }
+
+    private static string FirstLine(string text)
+    {
+        var i = text.IndexOf('\n', StringComparison.Ordinal);
+        return i < 0 ? text : text[..i];
+    }
+
+    // ---- body walk --------------------------------------------------------------------------
+
+    private sealed record Piece(int Line, string Text);
+
+    private sealed class Section(IReadOnlyList<string> headings, int line)
+    {
+        public IReadOnlyList<string> Headings { get; } = headings;
+        public int Line { get; } = line;
+        public List<Piece> Pieces { get; } = [];
+    }
+
+    private sealed class Article(ArticleLabel label, IReadOnlyList<string> headings, int line)
+    {
+        public ArticleLabel Label { get; } = label;
+        public IReadOnlyList<string> Headings { get; } = headings;
+        public int Line { get; } = line;
+        public List<string> Paragraphs { get; } = [];
+    }
+
+    private sealed class Body
+    {
+        public List<string> H1 { get; } = [];
+        public string? FirstHeading { get; set; }
+        public List<Section> Sections { get; } = [];
+        public List<Article> Articles { get; } = [];
+        public int LastLine { get; set; } = 1;
+        public int LooseParagraphsBeforeFirstArticle { get; set; }
+        public bool LooksLikeStatute => Articles.Count > 0 && LooseParagraphsBeforeFirstArticle <= 3;
+    }
+
+    private static Body ReadBody(string text, List<Block> blocks, string path, List<KnowledgeDiagnostic> diagnostics)
+    {
+        var body = new Body();
+        // History (enactment and amendments) before the INFO END marker is not citable content.
+        var infoEnd = blocks.FindIndex(b => b is HtmlBlock && Slice(text, b).Contains(InfoEndMarker, StringComparison.Ordinal));
+        var headings = new List<(int Level, string Text)>();
+        Section? section = null;
+        Article? article = null;
+
+        for (var i = 0; i < blocks.Count; i++)
+        {
+            var block = blocks[i];
+            var line = block.Line + 1;
+            body.LastLine = Math.Max(body.LastLine, line);
+            if (block is HeadingBlock h)
+            {
+                var headingText = CleanHeading(Slice(text, h));
+                if (h.Level == 1 && (i < infoEnd || body.H1.Count < 2 && body.Sections.Count == 0 && body.Articles.Count == 0))
+                {
+                    body.H1.Add(headingText);
+                    continue;
+                }
+                body.FirstHeading ??= headingText;
+                headings.RemoveAll(x => x.Level >= h.Level);
+                headings.Add((h.Level, headingText));
+                section = null;
+                article = null;
+                continue;
+            }
+            if (i <= infoEnd) continue;
+            if (block is HtmlBlock html && Slice(text, html).TrimStart().StartsWith("<!--", StringComparison.Ordinal)) continue;
+            if (block is LinkReferenceDefinitionGroup or ThematicBreakBlock) continue;
+
+            var raw = Slice(text, block).Trim();
+            if (raw.Length == 0) continue;
+
+            if (block is ParagraphBlock && ArticleStart().Match(raw) is { Success: true } m && ArticleLabel.TryParse(m.Groups[1].Value, out var label))
+            {
+                article = new Article(label, headings.Select(x => x.Text).ToList(), line);
+                article.Paragraphs.Add(raw);
+                body.Articles.Add(article);
+                section = null;
+                continue;
+            }
+            if (article is not null)
+            {
+                article.Paragraphs.Add(raw);
+                continue;
+            }
+            if (body.Articles.Count == 0) body.LooseParagraphsBeforeFirstArticle++;
+            if (section is null)
+            {
+                section = new Section(headings.Select(x => x.Text).ToList(), line);
+                body.Sections.Add(section);
+            }
+            section.Pieces.Add(new Piece(line, raw));
+        }
+        return body;
+    }
+
+    private static string Slice(string text, Block block)
+    {
+        var start = Math.Clamp(block.Span.Start, 0, text.Length);
+        var end = Math.Clamp(block.Span.End + 1, start, text.Length);
+        return text[start..end];
+    }
+
+    /// <summary>"## 第二节  监  护" → "第二节 监护": the label keeps one space, typographic spacing inside words goes.</summary>
+    internal static string CleanHeading(string raw)
+    {
+        var t = raw.Trim().TrimStart('#').TrimEnd('#').Trim();
+        var m = HeadingLabel().Match(t);
+        if (m.Success)
+        {
+            var rest = t[m.Length..].Trim();
+            return rest.Length == 0 ? m.Value.Trim() : m.Value.Trim() + " " + SqueezeCjkSpaces(rest);
+        }
+        return SqueezeCjkSpaces(t);
+    }
+
+    private static string SqueezeCjkSpaces(string s) => CjkGap().Replace(Whitespace().Replace(s, " "), "");
+
+    private static List<KnowledgeChunk> BuildArticleChunks(string docId, string? part, Body body, string path, List<KnowledgeDiagnostic> diagnostics)
+    {
+        var chunks = new List<KnowledgeChunk>(body.Articles.Count + body.Sections.Count);
+        var seen = new Dictionary<ArticleLabel, int>();
+        foreach (var a in body.Articles)
+        {
+            if (seen.TryGetValue(a.Label, out var firstLine))
+            {
+                diagnostics.Add(new(path, a.Line, $"duplicate article label {a.Label} (first at line {firstLine})"));
+                continue;
+            }
+            seen[a.Label] = a.Line;
+        }
+        // A preamble (序言) or other text before the articles stays retrievable as a section.
+        foreach (var s in body.Sections)
+        {
+            chunks.Add(SectionChunk(docId, chunks.Count, s, PrefixPart(part, s.Headings)));
+        }
+        foreach (var a in body.Articles)
+        {
+            var label = a.Label.ToString();
+            var headings = PrefixPart(part, a.Headings);
+            var chunkText = string.Join('\n', a.Paragraphs);
+            chunks.Add(new KnowledgeChunk($"{docId}#{label}", docId, chunks.Count, label, headings, chunkText, a.Line,
+                ChunkHash(label, headings, chunkText)));
+        }
+        return chunks;
+    }
+
+    private static IReadOnlyList<string> PrefixPart(string? part, IReadOnlyList<string> headings) =>
+        part is null ? headings : [part, .. headings];
+
+    private static List<KnowledgeChunk> BuildSectionChunks(string docId, Body body)
+    {
+        var chunks = new List<KnowledgeChunk>(body.Sections.Count);
+        foreach (var s in body.Sections) chunks.Add(SectionChunk(docId, chunks.Count, s, s.Headings));
+        // Guides that still contain articles (e.g. a handbook quoting a statute) keep them inline.
+        foreach (var a in body.Articles)
+        {
+            var chunkText = string.Join('\n', a.Paragraphs);
+            var label = a.Label.ToString();
+            chunks.Add(new KnowledgeChunk($"{docId}#{label}", docId, chunks.Count, label, a.Headings, chunkText, a.Line,
+                ChunkHash(label, a.Headings, chunkText)));
+        }
+        // Anchors must be unique within a document even when two sections share a heading path.
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            var id = chunks[i].Id;
+            for (var n = 2; !used.Add(id); n++) id = $"{chunks[i].Id}~{n}";
+            if (id != chunks[i].Id) chunks[i] = chunks[i] with { Id = id };
+        }
+        return chunks;
+    }
+
+    private static KnowledgeChunk SectionChunk(string docId, int ordinal, Section s, IReadOnlyList<string> headings)
+    {
+        var anchor = headings.Count == 0 ? "intro" : string.Join('/', headings);
+        var chunkText = string.Join('\n', s.Pieces.Select(p => p.Text));
+        return new KnowledgeChunk($"{docId}#{anchor}", docId, ordinal, null, headings, chunkText, s.Line,
+            ChunkHash(null, headings, chunkText));
+    }
+
+    private static string ChunkHash(string? label, IReadOnlyList<string> headings, string text)
+    {
+        var payload = string.Join('\u001f', [label ?? "", string.Join('\u001e', headings), text]);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(payload)).AsSpan(0, 16));
+    }
+
+    // An article paragraph starts with its label followed by white space (full-width space included).
+    [GeneratedRegex(@"^(第[零〇一二两三四五六七八九十百千]+条(?:之[一二三四五六七八九十]+)?)[ \u3000\t]")]
+    private static partial Regex ArticleStart();
+
+    [GeneratedRegex(@"^第[零〇一二三四五六七八九十百千0-9]+[编分章节条款目](?=\s|$)")]
+    private static partial Regex HeadingLabel();
+
+    [GeneratedRegex(@"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")]
+    private static partial Regex CjkGap();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+}

@@ -1,0 +1,54 @@
+using LegalBot.Knowledge.Documents;
+
+namespace LegalBot.Knowledge.Index;
+
+/// <summary>
+/// A searchable store of knowledge chunks. The embedded index is the default; a Qdrant backend implements
+/// the same contract. Scoring is expressed as sparse term weights (<see cref="SparseEncoder"/>), so any
+/// backend with sparse vectors and an IDF modifier reproduces the embedded ranking.
+/// </summary>
+public interface IKnowledgeIndex
+{
+    /// <summary>The documents currently served (with their source paths and file hashes, for incremental updates).</summary>
+    ValueTask<IReadOnlyList<DocumentInfo>> GetDocumentsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies upserts and deletes as one atomic change: searches see either the old or the new content,
+    /// never a mix, and a failure leaves the old content in place.
+    /// </summary>
+    Task<IndexChangeSummary> ApplyAsync(IndexBatch batch, CancellationToken cancellationToken);
+
+    /// <summary>Ranks chunks by the sparse dot product of <paramref name="query"/> with each chunk's term weights.</summary>
+    Task<IReadOnlyList<ChunkHit>> SearchAsync(SparseQuery query, SearchFilter? filter, int top, CancellationToken cancellationToken);
+
+    /// <summary>All chunks of one document in order (to show neighbours, or a whole guide).</summary>
+    ValueTask<IReadOnlyList<KnowledgeChunk>> GetChunksAsync(string documentId, CancellationToken cancellationToken);
+}
+
+public sealed record IndexBatch(IReadOnlyList<KnowledgeDocument> Upserts, IReadOnlyList<string> Deletes)
+{
+    public bool IsEmpty => Upserts.Count == 0 && Deletes.Count == 0;
+}
+
+/// <summary>What one update changed, in documents; chunk totals are after the change.</summary>
+public sealed record IndexChangeSummary(int Added, int Changed, int Removed, int Documents, int Chunks);
+
+/// <summary>A query as term → weight. Weights multiply the backend's IDF × saturated term frequency.</summary>
+public sealed record SparseQuery(IReadOnlyDictionary<string, float> Terms)
+{
+    public static readonly SparseQuery Empty = new(new Dictionary<string, float>());
+}
+
+/// <summary>Restricts a search; null members do not filter.</summary>
+public sealed record SearchFilter(
+    string? Region = null,
+    IReadOnlySet<DocumentKind>? Kinds = null,
+    IReadOnlySet<string>? DocumentIds = null)
+{
+    public bool Matches(DocumentInfo d) =>
+        (Region is null || d.Region is null || string.Equals(d.Region, Region, StringComparison.Ordinal))
+        && (Kinds is null || Kinds.Contains(d.Kind))
+        && (DocumentIds is null || DocumentIds.Contains(d.Id));
+}
+
+public sealed record ChunkHit(KnowledgeChunk Chunk, DocumentInfo Document, double Score);

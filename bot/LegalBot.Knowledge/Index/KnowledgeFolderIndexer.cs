@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using LegalBot.Knowledge.Documents;
+
+namespace LegalBot.Knowledge.Index;
+
+public sealed record IndexRunReport(
+    IndexChangeSummary Changes,
+    IReadOnlyList<KnowledgeDiagnostic> Diagnostics,
+    int FilesScanned,
+    int FilesParsed,
+    TimeSpan Elapsed);
+
+/// <summary>
+/// Brings an index in line with a knowledge folder: parses only files whose hash changed, rejects bad files
+/// with diagnostics (a broken edit keeps the file's last good version in the index), checks ids across
+/// files, and applies everything as one atomic batch.
+/// </summary>
+public sealed class KnowledgeFolderIndexer(IKnowledgeIndex index)
+{
+    public async Task<IndexRunReport> RunAsync(string folder, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var existing = await index.GetDocumentsAsync(cancellationToken).ConfigureAwait(false);
+        var existingByPath = existing.ToDictionary(d => d.SourcePath, StringComparer.Ordinal);
+        var files = KnowledgeFolder.EnumerateDocuments(folder);
+        var diagnostics = new List<KnowledgeDiagnostic>();
+
+        // Ids owned by files we keep as they are (unchanged, or broken and keeping their last good version).
+        var idOwners = new Dictionary<string, string>(StringComparer.Ordinal);
+        var parsed = new List<KnowledgeDocument>();
+        var parsedCount = 0;
+        foreach (var file in files)
+        {
+            var bytes = await File.ReadAllBytesAsync(file.FullPath, cancellationToken).ConfigureAwait(false);
+            existingByPath.TryGetValue(file.RelativePath, out var previous);
+            if (previous is not null && previous.FileHash == Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)))
+            {
+                idOwners[previous.Id] = file.RelativePath;
+                continue;
+            }
+            parsedCount++;
+            var result = MarkdownDocumentParser.Parse(file.RelativePath, bytes);
+            diagnostics.AddRange(result.Diagnostics);
+            if (result.Document is not null && result.Diagnostics.Count == 0) parsed.Add(result.Document);
+            else if (previous is not null) idOwners[previous.Id] = file.RelativePath;
+        }
+
+        var upserts = new List<KnowledgeDocument>();
+        foreach (var doc in parsed)
+        {
+            if (idOwners.TryGetValue(doc.Info.Id, out var owner) && owner != doc.Info.SourcePath)
+            {
+                diagnostics.Add(new(doc.Info.SourcePath, 1, $"duplicate id '{doc.Info.Id}' (also used by {owner})"));
+                if (existingByPath.TryGetValue(doc.Info.SourcePath, out var prev)) idOwners.TryAdd(prev.Id, doc.Info.SourcePath);
+                continue;
+            }
+            idOwners[doc.Info.Id] = doc.Info.SourcePath;
+            upserts.Add(doc);
+        }
+
+        var keepIds = new HashSet<string>(idOwners.Keys, StringComparer.Ordinal);
+        var deletes = existing.Where(d => !keepIds.Contains(d.Id)).Select(d => d.Id).ToList();
+        var changes = await index.ApplyAsync(new IndexBatch(upserts, deletes), cancellationToken).ConfigureAwait(false);
+        return new IndexRunReport(changes, diagnostics, files.Count, parsedCount, clock.Elapsed);
+    }
+}

@@ -1,0 +1,54 @@
+using LegalBot.Knowledge.Documents;
+using LegalBot.Knowledge.Index;
+using LegalBot.Knowledge.Search;
+using LegalBot.Knowledge.Text;
+
+namespace LegalBot.Knowledge;
+
+/// <summary>
+/// A knowledge folder wired to an index and a retriever: what the CLI and the service open.
+/// <see cref="RefreshAsync"/> re-syncs with the folder (incrementally) and reloads the synonyms.
+/// </summary>
+public sealed class KnowledgeBase : IDisposable
+{
+    private readonly EmbeddedIndex _index;
+    private readonly string _synonymsPath;
+    private volatile KnowledgeRetriever _retriever;
+
+    private KnowledgeBase(string folder, EmbeddedIndex index, string synonymsPath)
+    {
+        Folder = folder;
+        _index = index;
+        _synonymsPath = synonymsPath;
+        _retriever = new KnowledgeRetriever(index, new QueryAnalyzer(SynonymTable.Empty));
+    }
+
+    public string Folder { get; }
+    public IKnowledgeIndex Index => _index;
+    public EmbeddedIndex EmbeddedIndex => _index;
+    public KnowledgeRetriever Retriever => _retriever;
+
+    /// <param name="folder">The knowledge folder.</param>
+    /// <param name="dataDirectory">Where the index persists; null keeps it in memory.</param>
+    /// <param name="synonymsPath">Synonym file; null means <c>{folder}/synonyms.txt</c>.</param>
+    public static async Task<KnowledgeBase> OpenAsync(string folder, string? dataDirectory, string? synonymsPath = null, CancellationToken cancellationToken = default)
+    {
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"knowledge folder not found: {folder}");
+        var index = await EmbeddedIndex.OpenAsync(dataDirectory, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return new KnowledgeBase(folder, index, synonymsPath ?? KnowledgeFolder.SynonymsPath(folder));
+    }
+
+    /// <summary>Syncs the index with the folder and reloads synonyms; returns what changed and every problem found.</summary>
+    public async Task<IndexRunReport> RefreshAsync(CancellationToken cancellationToken)
+    {
+        var report = await new KnowledgeFolderIndexer(_index).RunAsync(Folder, cancellationToken).ConfigureAwait(false);
+        var (synonyms, problems) = await SynonymTable.LoadAsync(_synonymsPath, cancellationToken).ConfigureAwait(false);
+        _retriever = new KnowledgeRetriever(_index, new QueryAnalyzer(synonyms));
+        return problems.Count == 0 ? report : report with { Diagnostics = [.. report.Diagnostics, .. problems] };
+    }
+
+    public Task<RetrievalResult> SearchAsync(string question, RetrievalOptions? options = null, CancellationToken cancellationToken = default) =>
+        _retriever.SearchAsync(question, options, cancellationToken);
+
+    public void Dispose() => _index.Dispose();
+}

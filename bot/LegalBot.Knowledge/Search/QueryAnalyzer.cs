@@ -1,0 +1,59 @@
+using LegalBot.Knowledge.Index;
+using LegalBot.Knowledge.Text;
+
+namespace LegalBot.Knowledge.Search;
+
+/// <summary>Weights for query terms. Tuned with <c>legalbot eval</c>; see README "Retrieval quality".</summary>
+public sealed record QueryWeights(float Bigram = 1.0f, float Unigram = 0.35f, float Expansion = 0.7f)
+{
+    public static QueryWeights Default { get; } = new();
+}
+
+/// <summary>A question after normalisation, colloquial expansion and term weighting.</summary>
+public sealed record AnalyzedQuery(
+    string Question,
+    string Normalized,
+    string Core,
+    IReadOnlyList<string> Expansions,
+    ArticleLabel? Article,
+    SparseQuery Sparse);
+
+/// <summary>
+/// Question → sparse query. Uses the same normaliser and tokenizer as the index; drops question scaffolding
+/// (请问, 怎么办, 吗 …) so it neither matches nor splits legal phrases; adds legal terms for colloquial phrases
+/// from the synonym table at a lower weight.
+/// </summary>
+public sealed class QueryAnalyzer(Tokenizer tokenizer, SynonymTable synonyms, QueryWeights weights)
+{
+    public QueryAnalyzer(SynonymTable synonyms) : this(Tokenizer.Default, synonyms, QueryWeights.Default) { }
+
+    public Tokenizer Tokenizer { get; } = tokenizer;
+    public SynonymTable Synonyms { get; } = synonyms;
+    public QueryWeights Weights { get; } = weights;
+
+    public AnalyzedQuery Analyze(string question)
+    {
+        var normalized = TextNormalizer.Normalize(question);
+        var expansions = Synonyms.Expand(normalized);
+        var core = StopPhrases.Remove(normalized);
+        ArticleLabel? article = null;
+        var m = ArticleLabel.LabelPattern().Match(normalized);
+        if (m.Success && ArticleLabel.TryFromMatch(m, out var label)) article = label;
+
+        var terms = new Dictionary<string, float>(StringComparer.Ordinal);
+        AddTerms(terms, Tokenizer.Tokenize(core), Weights.Bigram, Weights.Unigram);
+        foreach (var e in expansions)
+            AddTerms(terms, Tokenizer.Tokenize(e), Weights.Bigram * Weights.Expansion, Weights.Unigram * Weights.Expansion);
+        return new AnalyzedQuery(question, normalized, core, expansions, article, new SparseQuery(terms));
+    }
+
+    private static void AddTerms(Dictionary<string, float> terms, List<string> tokens, float multi, float single)
+    {
+        foreach (var t in tokens)
+        {
+            var w = t.Length == 1 && TextNormalizer.IsCjk(t[0]) ? single : multi;
+            if (w <= 0) continue;
+            terms[t] = terms.TryGetValue(t, out var v) ? v + w : w;
+        }
+    }
+}

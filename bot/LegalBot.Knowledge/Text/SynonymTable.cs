@@ -1,0 +1,77 @@
+using LegalBot.Knowledge.Documents;
+
+namespace LegalBot.Knowledge.Text;
+
+/// <summary>
+/// Staff-editable colloquial → legal vocabulary (<c>knowledge/synonyms.txt</c>), applied to questions at
+/// query time. One rule per line: <c>打官司, 起诉别人 => 诉讼</c>; several terms on either side are
+/// comma-separated; <c>#</c> starts a comment.
+/// </summary>
+public sealed class SynonymTable
+{
+    public static SynonymTable Empty { get; } = new([]);
+
+    private readonly (string Phrase, string[] Terms)[] _rules;
+
+    private SynonymTable((string Phrase, string[] Terms)[] rules) => _rules = rules;
+
+    public int Count => _rules.Length;
+
+    /// <summary>Parses the file text; malformed lines are reported and skipped.</summary>
+    public static SynonymTable Parse(string text, string path, List<KnowledgeDiagnostic> diagnostics)
+    {
+        var rules = new List<(string, string[])>();
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            var hash = line.IndexOf('#', StringComparison.Ordinal);
+            if (hash >= 0) line = line[..hash];
+            line = line.Trim();
+            if (line.Length == 0) continue;
+            var arrow = line.IndexOf("=>", StringComparison.Ordinal);
+            if (arrow < 0)
+            {
+                diagnostics.Add(new(path, i + 1, "expected '口语说法 => 法律用语'"));
+                continue;
+            }
+            var phrases = Split(line[..arrow]);
+            var terms = Split(line[(arrow + 2)..]);
+            if (phrases.Length == 0 || terms.Length == 0)
+            {
+                diagnostics.Add(new(path, i + 1, "both sides of '=>' need at least one word"));
+                continue;
+            }
+            foreach (var p in phrases) rules.Add((p, terms));
+        }
+        // Longest phrases first so that 老板不给工资 is found before 工资.
+        return new SynonymTable(rules.OrderByDescending(r => r.Item1.Length).ThenBy(r => r.Item1, StringComparer.Ordinal).ToArray());
+    }
+
+    /// <summary>Loads a synonym file; a missing file is an empty table.</summary>
+    public static async Task<(SynonymTable Table, IReadOnlyList<KnowledgeDiagnostic> Diagnostics)> LoadAsync(string path, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path)) return (Empty, []);
+        var diagnostics = new List<KnowledgeDiagnostic>();
+        var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+        return (Parse(text, Path.GetFileName(path), diagnostics), diagnostics);
+    }
+
+    /// <summary>The legal terms whose colloquial phrases occur in the normalised question.</summary>
+    public IReadOnlyList<string> Expand(string normalizedQuestion)
+    {
+        List<string>? result = null;
+        foreach (var (phrase, terms) in _rules)
+        {
+            if (!normalizedQuestion.Contains(phrase, StringComparison.Ordinal)) continue;
+            result ??= [];
+            foreach (var t in terms)
+                if (!result.Contains(t)) result.Add(t);
+        }
+        return result ?? (IReadOnlyList<string>)[];
+    }
+
+    private static string[] Split(string side) =>
+        side.Split([',', '，', '、', ';', '；'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(TextNormalizer.Normalize).Where(s => s.Length > 0).ToArray();
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace LegalBot.Knowledge.Text;
+
+/// <summary>
+/// The one normalisation used for both indexing and querying, so that both sides agree on every term:
+/// full-/half-width folding (NFKC), lower case, punctuation to spaces, article labels to their canonical
+/// Chinese form and other Arabic numbers to Chinese numerals (statutes write 三十日, citizens write 30天).
+/// </summary>
+public static partial class TextNormalizer
+{
+    public static string Normalize(string text)
+    {
+        if (string.IsNullOrEmpty(text)) return string.Empty;
+        var s = text.Normalize(NormalizationForm.FormKC).ToLowerInvariant();
+        s = ArticleLabel.Canonicalize(s);
+        s = ArabicNumber().Replace(s, m =>
+            int.TryParse(m.ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n < 100_000_000
+                ? ChineseNumerals.ToChinese(n)
+                : m.Value);
+        var sb = new StringBuilder(s.Length);
+        var lastSpace = true;
+        foreach (var c in s)
+        {
+            var keep = IsCjk(c) || char.IsLetterOrDigit(c);
+            if (keep)
+            {
+                sb.Append(TraditionalToSimplified(c));
+                lastSpace = false;
+            }
+            else if (!lastSpace)
+            {
+                sb.Append(' ');
+                lastSpace = true;
+            }
+        }
+        if (sb.Length > 0 && sb[^1] == ' ') sb.Length--;
+        return sb.ToString();
+    }
+
+    /// <summary>CJK unified ideographs (basic block and extension A), plus 〇.</summary>
+    public static bool IsCjk(char c) => c is >= '\u4e00' and <= '\u9fff' or >= '\u3400' and <= '\u4dbf' or '〇';
+
+    // Arabic numbers standing alone (not inside a Latin word such as "b2b" or a decimal such as "1.5").
+    [GeneratedRegex(@"(?<![0-9a-z.])[0-9]{1,8}(?![0-9a-z]|\.[0-9])")]
+    private static partial Regex ArabicNumber();
+
+    // Cheap traditional -> simplified folding for characters common in legal questions; a full
+    // conversion table would need a dictionary we do not ship.
+    private const string Traditional = "們個這為麼來時後說對開關國學實現發動點還讓與從會問請應給錢買賣婚離撫養費權條約勞動僱傭資薪債務償證據訴訟法院辦調處罰賠償損險醫療車禍傷殘鄰陽臺產繼遺囑認書體護監親屬經濟難援助";
+    private const string Simplified  = "们个这为么来时后说对开关国学实现发动点还让与从会问请应给钱买卖婚离抚养费权条约劳动雇佣资薪债务偿证据诉讼法院办调处罚赔偿损险医疗车祸伤残邻阳台产继遗嘱认书体护监亲属经济难援助";
+
+    private static readonly Dictionary<char, char> TraditionalMap = BuildTraditionalMap();
+
+    private static Dictionary<char, char> BuildTraditionalMap()
+    {
+        var map = new Dictionary<char, char>();
+        for (var i = 0; i < Traditional.Length; i++)
+            if (Traditional[i] != Simplified[i]) map[Traditional[i]] = Simplified[i];
+        return map;
+    }
+
+    private static char TraditionalToSimplified(char c) => TraditionalMap.TryGetValue(c, out var s) ? s : c;
+}
