@@ -15,13 +15,19 @@ public sealed class KnowledgeBase : IDisposable
     private readonly string _synonymsPath;
     private volatile KnowledgeRetriever _retriever;
 
-    private KnowledgeBase(string folder, EmbeddedIndex index, string synonymsPath)
+    private readonly RetrievalSettings _settings;
+
+    private KnowledgeBase(string folder, EmbeddedIndex index, string synonymsPath, RetrievalSettings settings)
     {
         Folder = folder;
         _index = index;
         _synonymsPath = synonymsPath;
-        _retriever = new KnowledgeRetriever(index, new QueryAnalyzer(SynonymTable.Empty));
+        _settings = settings;
+        _retriever = CreateRetriever(SynonymTable.Empty);
     }
+
+    private KnowledgeRetriever CreateRetriever(SynonymTable synonyms) =>
+        new(_index, new QueryAnalyzer(_index.Encoder.Tokenizer, synonyms, _settings.Query));
 
     public string Folder { get; }
     public IKnowledgeIndex Index => _index;
@@ -31,11 +37,15 @@ public sealed class KnowledgeBase : IDisposable
     /// <param name="folder">The knowledge folder.</param>
     /// <param name="dataDirectory">Where the index persists; null keeps it in memory.</param>
     /// <param name="synonymsPath">Synonym file; null means <c>{folder}/synonyms.txt</c>.</param>
-    public static async Task<KnowledgeBase> OpenAsync(string folder, string? dataDirectory, string? synonymsPath = null, CancellationToken cancellationToken = default)
+    /// <param name="settings">Scoring parameters; null for the tuned defaults.</param>
+    public static async Task<KnowledgeBase> OpenAsync(string folder, string? dataDirectory, string? synonymsPath = null,
+        RetrievalSettings? settings = null, CancellationToken cancellationToken = default)
     {
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"knowledge folder not found: {folder}");
-        var index = await EmbeddedIndex.OpenAsync(dataDirectory, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return new KnowledgeBase(folder, index, synonymsPath ?? KnowledgeFolder.SynonymsPath(folder));
+        settings ??= RetrievalSettings.Default;
+        var encoder = new SparseEncoder(settings.MaxGram == Tokenizer.Default.MaxGram ? Tokenizer.Default : new Tokenizer(settings.MaxGram), settings.Bm25);
+        var index = await EmbeddedIndex.OpenAsync(dataDirectory, encoder, cancellationToken).ConfigureAwait(false);
+        return new KnowledgeBase(folder, index, synonymsPath ?? KnowledgeFolder.SynonymsPath(folder), settings);
     }
 
     /// <summary>Syncs the index with the folder and reloads synonyms; returns what changed and every problem found.</summary>
@@ -43,7 +53,7 @@ public sealed class KnowledgeBase : IDisposable
     {
         var report = await new KnowledgeFolderIndexer(_index).RunAsync(Folder, cancellationToken).ConfigureAwait(false);
         var (synonyms, problems) = await SynonymTable.LoadAsync(_synonymsPath, cancellationToken).ConfigureAwait(false);
-        _retriever = new KnowledgeRetriever(_index, new QueryAnalyzer(synonyms));
+        _retriever = CreateRetriever(synonyms);
         return problems.Count == 0 ? report : report with { Diagnostics = [.. report.Diagnostics, .. problems] };
     }
 

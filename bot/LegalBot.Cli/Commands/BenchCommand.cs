@@ -26,7 +26,7 @@ internal static class BenchCommand
         for (var i = 0; i <= rounds; i++)
         {
             var sw = Stopwatch.StartNew();
-            using var kb = await KnowledgeBase.OpenAsync(knowledge, null, args.Get("synonyms"), ct).ConfigureAwait(false);
+            using var kb = await KnowledgeBase.OpenAsync(knowledge, null, args.Get("synonyms"), cancellationToken: ct).ConfigureAwait(false);
             var report = await kb.RefreshAsync(ct).ConfigureAwait(false);
             sw.Stop();
             chunks = report.Changes.Chunks;
@@ -42,12 +42,12 @@ internal static class BenchCommand
             CopyFolder(knowledge, folder);
             var data = Path.Combine(scratch, "data");
             var sw = Stopwatch.StartNew();
-            using (var kb = await KnowledgeBase.OpenAsync(folder, data, args.Get("synonyms"), ct).ConfigureAwait(false))
+            using (var kb = await KnowledgeBase.OpenAsync(folder, data, args.Get("synonyms"), cancellationToken: ct).ConfigureAwait(false))
                 await kb.RefreshAsync(ct).ConfigureAwait(false);
             await stdout.WriteLineAsync(F($"cold index with persistence: {sw.Elapsed.TotalMilliseconds:F0} ms")).ConfigureAwait(false);
 
             sw.Restart();
-            using var reopened = await KnowledgeBase.OpenAsync(folder, data, args.Get("synonyms"), ct).ConfigureAwait(false);
+            using var reopened = await KnowledgeBase.OpenAsync(folder, data, args.Get("synonyms"), cancellationToken: ct).ConfigureAwait(false);
             var restart = await reopened.RefreshAsync(ct).ConfigureAwait(false);
             await stdout.WriteLineAsync(F($"restart (load persisted index, verify {restart.FilesScanned} files, parse {restart.FilesParsed}): {sw.Elapsed.TotalMilliseconds:F0} ms")).ConfigureAwait(false);
 
@@ -69,7 +69,7 @@ internal static class BenchCommand
         }
 
         // Query latency, single-threaded.
-        using var kbq = await KnowledgeBase.OpenAsync(knowledge, null, args.Get("synonyms"), ct).ConfigureAwait(false);
+        using var kbq = await KnowledgeBase.OpenAsync(knowledge, null, args.Get("synonyms"), cancellationToken: ct).ConfigureAwait(false);
         await kbq.RefreshAsync(ct).ConfigureAwait(false);
         var queries = await LoadQueriesAsync(args.Get("questions"), kbq, ct).ConfigureAwait(false);
         foreach (var q in queries.Take(50)) await kbq.SearchAsync(q, null, ct).ConfigureAwait(false);

@@ -9,7 +9,7 @@ internal static class CheckCommand
         args.EnsureOnly("knowledge", "synonyms");
         var folder = args.Positional.FirstOrDefault() ?? args.Get("knowledge") ?? throw new UsageException("missing DIR");
         // A check is an index run into memory: the very same parsing and cross-file rules, nothing persisted.
-        using var kb = await KnowledgeBase.OpenAsync(folder, dataDirectory: null, args.Get("synonyms"), ct).ConfigureAwait(false);
+        using var kb = await KnowledgeBase.OpenAsync(folder, dataDirectory: null, args.Get("synonyms"), cancellationToken: ct).ConfigureAwait(false);
         var report = await kb.RefreshAsync(ct).ConfigureAwait(false);
         foreach (var d in report.Diagnostics) await stdout.WriteLineAsync(d.ToString()).ConfigureAwait(false);
         await stdout.WriteLineAsync(report.Diagnostics.Count == 0

@@ -36,14 +36,14 @@ internal sealed class IndexSnapshot
     public static IndexSnapshot Build(IReadOnlyList<AnalyzedChunk> analyzed, SparseEncoder encoder)
     {
         var chunks = analyzed.ToArray();
-        var avgLen = chunks.Length == 0 ? 1f : chunks.Average(c => c.Length);
+        var avgLengths = SparseEncoder.AverageLengths(chunks);
         var termIds = new Dictionary<string, int>(StringComparer.Ordinal);
         var postings = new List<(int Chunk, float Weight)>[Math.Max(16, chunks.Length * 8)];
         var count = 0;
         for (var i = 0; i < chunks.Length; i++)
         {
             var c = chunks[i];
-            foreach (var (term, tf) in c.TermFrequencies)
+            foreach (var (term, weight) in encoder.Encode(c, avgLengths))
             {
                 if (!termIds.TryGetValue(term, out var id))
                 {
@@ -53,7 +53,7 @@ internal sealed class IndexSnapshot
                     postings[id] = [];
                     count++;
                 }
-                postings[id].Add((i, encoder.Weight(tf, c.Length, avgLen)));
+                postings[id].Add((i, weight));
             }
         }
         var postingChunks = new int[count][];

@@ -3,20 +3,41 @@ using LegalBot.Knowledge.Text;
 
 namespace LegalBot.Knowledge.Index;
 
-/// <summary>BM25F parameters. Field weights scale term frequencies before saturation.</summary>
-public sealed record Bm25Parameters(float K1 = 1.2f, float B = 0.75f, float TitleWeight = 1.0f, float HeadingWeight = 1.5f, float BodyWeight = 1.0f)
+/// <summary>
+/// BM25F parameters. A chunk has four fields: the document title, its heading path, its lead paragraph
+/// (an article's stem — "有下列情形之一的，…可以申请行政复议：" — or a section's first paragraph) and the rest
+/// (further paragraphs, enumerated items). Each field is length-normalised on its own, so a long list of
+/// items does not bury the stem that states what the article is about.
+/// </summary>
+public sealed record Bm25Parameters(
+    float K1 = 1.2f,
+    float TitleWeight = 1.0f,
+    float HeadingWeight = 2.5f,
+    float LeadWeight = 2.0f,
+    float RestWeight = 1.0f,
+    float LeadB = 0.75f,
+    float RestB = 0.5f)
 {
     public static Bm25Parameters Default { get; } = new();
 }
 
-/// <summary>A chunk reduced to weighted term frequencies and its length (the part of BM25F that depends on the chunk alone).</summary>
-public sealed record AnalyzedChunk(KnowledgeChunk Chunk, DocumentInfo Document, IReadOnlyDictionary<string, float> TermFrequencies, float Length);
+/// <summary>Per-field term frequencies of one chunk (the part of BM25F that depends on the chunk alone).</summary>
+public sealed record AnalyzedChunk(
+    KnowledgeChunk Chunk,
+    DocumentInfo Document,
+    IReadOnlyDictionary<string, float>[] FieldFrequencies,
+    int[] FieldLengths)
+{
+    public const int Title = 0, Heading = 1, Lead = 2, Rest = 3, FieldCount = 4;
+
+    public IEnumerable<string> Terms => FieldFrequencies.SelectMany(f => f.Keys).Distinct(StringComparer.Ordinal);
+}
 
 /// <summary>
-/// Turns chunks into sparse vectors. Document side: BM25F saturated term frequency
-/// tf'·(k1+1)/(tf' + k1·(1−b+b·len/avgLen)), with tf' summed over fields by field weight.
-/// The IDF factor ln(1 + (N−n+0.5)/(n+0.5)) is applied at search time — exactly what Qdrant's
-/// sparse vectors with <c>modifier: idf</c> compute, so both backends rank alike.
+/// Turns chunks into sparse vectors. Document side: BM25F pseudo-frequency
+/// tf' = Σ_f w_f·tf_f / (1 − b_f + b_f·len_f/avgLen_f), saturated as tf'·(k1+1)/(tf'+k1).
+/// The IDF factor ln(1 + (N−n+0.5)/(n+0.5)) is applied at search time — exactly what Qdrant's sparse
+/// vectors with <c>modifier: idf</c> compute, so both backends rank alike.
 /// </summary>
 public sealed class SparseEncoder(Tokenizer tokenizer, Bm25Parameters parameters)
 {
@@ -27,36 +48,57 @@ public sealed class SparseEncoder(Tokenizer tokenizer, Bm25Parameters parameters
 
     public AnalyzedChunk Analyze(KnowledgeChunk chunk, DocumentInfo document)
     {
-        var tf = new Dictionary<string, float>(StringComparer.Ordinal);
         var titleText = document.Part is null ? document.Title : document.Title + " " + document.Part;
-        Add(tf, Tokenizer.Analyze(titleText), Parameters.TitleWeight);
         var headings = document.Part is null ? chunk.HeadingPath : chunk.HeadingPath.Where(h => h != document.Part);
-        Add(tf, Tokenizer.Analyze(string.Join(' ', headings)), Parameters.HeadingWeight);
-        var body = Tokenizer.Analyze(chunk.Text);
-        Add(tf, body, Parameters.BodyWeight);
-        // Length normalisation uses the body only: every article of a statute shares its title,
-        // and long chapter names should not penalise the articles under them.
-        return new AnalyzedChunk(chunk, document, tf, body.Count);
+        var newline = chunk.Text.IndexOf('\n', StringComparison.Ordinal);
+        var lead = newline < 0 ? chunk.Text : chunk.Text[..newline];
+        var rest = newline < 0 ? "" : chunk.Text[(newline + 1)..];
+        var fields = new[] { titleText, string.Join(' ', headings), lead, rest }.Select(Tokenizer.Analyze).ToArray();
+        return new AnalyzedChunk(chunk, document, fields.Select(Count).ToArray(), fields.Select(f => f.Count).ToArray());
     }
 
-    /// <summary>Document-side weight of one term.</summary>
-    public float Weight(float termFrequency, float length, float averageLength)
+    /// <summary>Average length of each field over a corpus (what BM25F normalises by).</summary>
+    public static float[] AverageLengths(IReadOnlyCollection<AnalyzedChunk> chunks)
     {
-        var k1 = Parameters.K1;
-        var norm = k1 * (1 - Parameters.B + Parameters.B * length / Math.Max(averageLength, 1f));
-        return termFrequency * (k1 + 1) / (termFrequency + norm);
+        var avg = new float[AnalyzedChunk.FieldCount];
+        if (chunks.Count == 0) return [1, 1, 1, 1];
+        for (var f = 0; f < avg.Length; f++) avg[f] = Math.Max(1f, (float)chunks.Average(c => c.FieldLengths[f]));
+        return avg;
+    }
+
+    /// <summary>The chunk's sparse vector: term → document-side weight (before IDF).</summary>
+    public Dictionary<string, float> Encode(AnalyzedChunk chunk, float[] averageLengths)
+    {
+        var p = Parameters;
+        Span<float> weights = [p.TitleWeight, p.HeadingWeight, p.LeadWeight, p.RestWeight];
+        Span<float> bs = [0f, 0f, p.LeadB, p.RestB];
+        Span<float> norm = stackalloc float[AnalyzedChunk.FieldCount];
+        for (var f = 0; f < norm.Length; f++)
+            norm[f] = weights[f] / (1 - bs[f] + bs[f] * chunk.FieldLengths[f] / averageLengths[f]);
+
+        var pseudo = new Dictionary<string, float>(StringComparer.Ordinal);
+        for (var f = 0; f < AnalyzedChunk.FieldCount; f++)
+        {
+            if (norm[f] == 0) continue;
+            foreach (var (term, tf) in chunk.FieldFrequencies[f])
+                pseudo[term] = pseudo.GetValueOrDefault(term) + tf * norm[f];
+        }
+        foreach (var term in pseudo.Keys.ToList())
+        {
+            var t = pseudo[term];
+            pseudo[term] = t * (p.K1 + 1) / (t + p.K1);
+        }
+        return pseudo;
     }
 
     /// <summary>BM25 IDF as Qdrant's IDF modifier computes it.</summary>
     public static float Idf(int documentCount, int documentFrequency) =>
         (float)Math.Log(1 + (documentCount - documentFrequency + 0.5) / (documentFrequency + 0.5));
 
-    private static void Add(Dictionary<string, float> tf, List<string> terms, float weight)
+    private static Dictionary<string, float> Count(List<string> terms)
     {
-        if (weight == 0) return;
-        foreach (var t in terms)
-        {
-            tf[t] = tf.TryGetValue(t, out var v) ? v + weight : weight;
-        }
+        var tf = new Dictionary<string, float>(StringComparer.Ordinal);
+        foreach (var t in terms) tf[t] = tf.GetValueOrDefault(t) + 1;
+        return tf;
     }
 }
