@@ -39,6 +39,12 @@ internal sealed record FrontMatter(
             diagnostics.Add(new(path, line, "bad YAML in front matter: " + FirstSentence(ex.Message)));
             return Empty;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this (not YamlException) on some malformed input.
+            diagnostics.Add(new(path, firstLine, "bad YAML in front matter: unbalanced brackets or quotes"));
+            return Empty;
+        }
 
         int LineOf(YamlNode n) => firstLine + (int)Math.Max(0, n.Start.Line - 1);
 

@@ -41,6 +41,7 @@ public static partial class MarkdownDocumentParser
         {
             var yaml = string.Join('\n', yamlBlock.Lines.Lines.Take(yamlBlock.Lines.Count).Select(l => l.ToString()));
             front = FrontMatter.Parse(yaml, yamlBlock.Line + 2, path, diagnostics);
+            if (diagnostics.Count > 0) return new ParseResult(null, diagnostics);
             blocks.RemoveAt(0);
         }
         else if (text.StartsWith("---", StringComparison.Ordinal) && FirstLine(text).Trim() == "---")
@@ -98,6 +99,8 @@ public static partial class MarkdownDocumentParser
         try
         {
             text = StrictUtf8.GetString(bytes).Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
+            // Zero-width characters from copy-pasted web pages make blank lines non-blank and glue articles together.
+            text = ZeroWidth().Replace(text, "");
             return true;
         }
         catch (DecoderFallbackException)
@@ -191,19 +194,52 @@ public static partial class MarkdownDocumentParser
             var raw = Slice(text, block).Trim();
             if (raw.Length == 0) continue;
 
-            if (block is ParagraphBlock && ArticleStart().Match(raw) is { Success: true } m && ArticleLabel.TryParse(m.Groups[1].Value, out var label))
+            if (block is ParagraphBlock)
             {
-                article = new Article(label, headings.Select(x => x.Text).ToList(), line);
-                article.Paragraphs.Add(raw);
-                body.Articles.Add(article);
-                section = null;
+                // Split by line: an article may start inside a paragraph when staff leave out the blank line.
+                var lines = raw.Split('\n');
+                var pending = new List<string>();
+                for (var li = 0; li < lines.Length; li++)
+                {
+                    if (ArticleStart().Match(lines[li]) is { Success: true } m && ArticleLabel.TryParse(m.Groups[1].Value, out var label))
+                    {
+                        FlushPending();
+                        article = new Article(label, headings.Select(x => x.Text).ToList(), line + li);
+                        article.Paragraphs.Add(lines[li]);
+                        body.Articles.Add(article);
+                        section = null;
+                    }
+                    else if (article is not null)
+                    {
+                        article.Paragraphs[^1] += "\n" + lines[li];
+                    }
+                    else
+                    {
+                        pending.Add(lines[li]);
+                    }
+                }
+                FlushPending();
                 continue;
+
+                void FlushPending()
+                {
+                    if (pending.Count == 0) return;
+                    AddLoose(string.Join('\n', pending), line);
+                    pending.Clear();
+                }
             }
             if (article is not null)
             {
                 article.Paragraphs.Add(raw);
                 continue;
             }
+            AddLoose(raw, line);
+        }
+        body.LastLine = Math.Max(body.LastLine, text.TrimEnd('\n').Count(c => c == '\n') + 1);
+        return body;
+
+        void AddLoose(string raw, int line)
+        {
             if (body.Articles.Count == 0) body.LooseParagraphsBeforeFirstArticle++;
             if (section is null)
             {
@@ -212,7 +248,6 @@ public static partial class MarkdownDocumentParser
             }
             section.Pieces.Add(new Piece(line, raw));
         }
-        return body;
     }
 
     private static string Slice(string text, Block block)
@@ -318,4 +353,7 @@ public static partial class MarkdownDocumentParser
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
+
+    [GeneratedRegex("[\u200b\u200c\u200d\u2060\ufeff]")]
+    private static partial Regex ZeroWidth();
 }

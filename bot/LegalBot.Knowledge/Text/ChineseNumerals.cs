@@ -58,6 +58,20 @@ public static class ChineseNumerals
     {
         value = 0;
         if (text.IsEmpty) return false;
+        if (!text.ContainsAny("十百千万"))
+        {
+            // Digit-by-digit style: 二〇二一, 三〇.
+            long positional = 0;
+            foreach (var c in text)
+            {
+                var d = DigitOf(c);
+                if (d < 0) return false;
+                positional = positional * 10 + d;
+                if (positional > int.MaxValue) return false;
+            }
+            value = (int)positional;
+            return true;
+        }
         long total = 0, section = 0, digit = -1;
         foreach (var c in text)
         {

@@ -6,7 +6,7 @@ namespace LegalBot.Knowledge.Text;
 
 /// <summary>
 /// The one normalisation used for both indexing and querying, so that both sides agree on every term:
-/// full-/half-width folding (NFKC), lower case, punctuation to spaces, article labels to their canonical
+/// full-/half-width folding, lower case, punctuation to spaces, article labels to their canonical
 /// Chinese form and other Arabic numbers to Chinese numerals (statutes write 三十日, citizens write 30天).
 /// </summary>
 public static partial class TextNormalizer
@@ -14,7 +14,8 @@ public static partial class TextNormalizer
     public static string Normalize(string text)
     {
         if (string.IsNullOrEmpty(text)) return string.Empty;
-        var s = text.Normalize(NormalizationForm.FormKC).ToLowerInvariant();
+        // Width folding by hand rather than NFKC: it must not depend on ICU being present.
+        var s = FoldWidth(text).ToLowerInvariant();
         s = ArticleLabel.Canonicalize(s);
         s = ArabicNumber().Replace(s, m =>
             int.TryParse(m.ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n < 100_000_000
@@ -39,6 +40,22 @@ public static partial class TextNormalizer
         if (sb.Length > 0 && sb[^1] == ' ') sb.Length--;
         return sb.ToString();
     }
+
+    /// <summary>Full-width ASCII (Ａ, １, ！) to half-width; the ideographic space to a space.</summary>
+    public static string FoldWidth(string text) =>
+        string.Create(text.Length, text, static (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                var c = source[i];
+                span[i] = c switch
+                {
+                    >= '\uff01' and <= '\uff5e' => (char)(c - 0xfee0),
+                    '\u3000' => ' ',
+                    _ => c,
+                };
+            }
+        });
 
     /// <summary>CJK unified ideographs (basic block and extension A), plus 〇.</summary>
     public static bool IsCjk(char c) => c is >= '\u4e00' and <= '\u9fff' or >= '\u3400' and <= '\u4dbf' or '〇';

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using LegalBot.Cli;
+
+namespace LegalBot.Knowledge.Tests;
+
+public class CliTests
+{
+    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await LegalBotCli.RunAsync(args, stdout, stderr, CancellationToken.None);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Check_lists_every_problem_as_path_line_message_and_fails()
+    {
+        using var k = new TempKnowledge();
+        k.Write("guides/ok.md", Samples.Guide);
+        k.Write("guides/bad-kind.md", "---\ntitle: 指南\nkind: manual\n---\n\n正文\n");
+        k.Write("guides/bad-date.md", "---\ntitle: 指南\nkind: guide\neffective: 2024-13-45\n---\n\n正文\n");
+        k.Write("laws/dup.md", "# 条例\n\n第一条 甲。\n\n第一条 乙。\n");
+        k.Write("synonyms.txt", "打官司 诉讼\n");
+
+        var (code, output, error) = await RunAsync("check", k.Folder);
+
+        Assert.Equal(LegalBotCli.ProblemsFound, code);
+        Assert.Contains("guides/bad-kind.md:3: unknown kind 'manual'", output, StringComparison.Ordinal);
+        Assert.Contains("guides/bad-date.md:4: 'effective' is not a date: '2024-13-45'", output, StringComparison.Ordinal);
+        Assert.Contains("laws/dup.md:5: duplicate article label 第一条 (first at line 3)", output, StringComparison.Ordinal);
+        Assert.Contains("synonyms.txt:1: expected", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", output + error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output + error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_passes_on_the_repository_knowledge_folder()
+    {
+        var (code, output, _) = await RunAsync("check", Path.Combine(TestPaths.RepoRoot, "knowledge"));
+        Assert.True(code == LegalBotCli.Ok, output);
+    }
+
+    [Fact]
+    public async Task Index_then_ask_answers_from_the_folder()
+    {
+        using var k = new TempKnowledge();
+        k.Write("laws/示例法.md", Samples.Statute);
+        var (code, output, _) = await RunAsync("index", "--knowledge", k.Folder, "--data", k.Data);
+        Assert.Equal(0, code);
+        Assert.Contains("indexed 1 documents, 5 chunks", output, StringComparison.Ordinal);
+        Assert.Contains("added 1, changed 0, removed 0", output, StringComparison.Ordinal);
+
+        (code, output, _) = await RunAsync("ask", "--knowledge", k.Folder, "--data", k.Data, "几天内作出决定?");
+        Assert.Equal(0, code);
+        Assert.StartsWith("1. 中华人民共和国示例法 第四条", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Eval_prints_json_metrics_on_the_last_line()
+    {
+        using var k = new TempKnowledge();
+        k.Write("laws/示例法.md", Samples.Statute);
+        var questions = Path.Combine(k.Root, "q.jsonl");
+        await File.WriteAllTextAsync(questions, """
+            {"id":"a","question":"几天内作出决定","gold":[{"law":"中华人民共和国示例法","article":"第4条"}]}
+            {"id":"b","question":"可以口头申请吗","gold":[{"law":"示例法","article":"第三条之一"}]}
+            {"id":"c","question":"你好","gold":[],"route":["greeting"]}
+            """);
+        var (code, output, _) = await RunAsync("eval", "--knowledge", k.Folder, "--questions", questions, "--json");
+        Assert.Equal(0, code);
+        var json = JsonDocument.Parse(output.TrimEnd().Split('\n')[^1]).RootElement;
+        Assert.Equal(2, json.GetProperty("n").GetInt32());
+        Assert.Equal(1.0, json.GetProperty("hit5").GetDouble());
+        foreach (var key in new[] { "hit1", "hit10", "mrr10", "recall5" }) Assert.True(json.TryGetProperty(key, out _), key);
+    }
+
+    [Theory]
+    [InlineData("frobnicate")]
+    [InlineData("ask", "--knowledge")]
+    [InlineData("eval", "--knowledge", "knowledge")]
+    public async Task Usage_errors_are_explained(params string[] args)
+    {
+        var (code, _, error) = await RunAsync(args);
+        Assert.Equal(LegalBotCli.UsageError, code);
+        Assert.StartsWith("legalbot: ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_folder_is_a_clear_error()
+    {
+        var (code, _, error) = await RunAsync("check", "/nonexistent/knowledge");
+        Assert.Equal(LegalBotCli.Failure, code);
+        Assert.Equal("legalbot: knowledge folder not found: /nonexistent/knowledge", error.Trim());
+    }
+
+    [Fact]
+    public async Task Malformed_question_file_names_the_line()
+    {
+        using var k = new TempKnowledge();
+        k.Write("laws/示例法.md", Samples.Statute);
+        var questions = Path.Combine(k.Root, "q.jsonl");
+        await File.WriteAllTextAsync(questions, "{\"id\":\"a\",\"question\":\"x\",\"gold\":[]}\n{oops\n");
+        var (code, _, error) = await RunAsync("eval", "--knowledge", k.Folder, "--questions", questions);
+        Assert.Equal(LegalBotCli.Failure, code);
+        Assert.StartsWith("legalbot: " + questions + ":2:", error, StringComparison.Ordinal);
+    }
+}
