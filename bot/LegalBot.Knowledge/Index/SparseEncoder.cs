@@ -52,6 +52,9 @@ public sealed class SparseEncoder(Tokenizer tokenizer, Bm25Parameters parameters
         var headings = document.Part is null ? chunk.HeadingPath : chunk.HeadingPath.Where(h => h != document.Part);
         var newline = chunk.Text.IndexOf('\n', StringComparison.Ordinal);
         var lead = newline < 0 ? chunk.Text : chunk.Text[..newline];
+        // A guide section's own heading is the question it answers ("需要带的材料"): it counts as lead text.
+        // A statute's headings are broad chapter names and stay in the heading field.
+        if (chunk.ArticleLabel is null && chunk.HeadingPath.Count > 0) lead = chunk.HeadingPath[^1] + " " + lead;
         var rest = newline < 0 ? "" : chunk.Text[(newline + 1)..];
         var fields = new[] { titleText, string.Join(' ', headings), lead, rest }.Select(Tokenizer.Analyze).ToArray();
         return new AnalyzedChunk(chunk, document, fields.Select(Count).ToArray(), fields.Select(f => f.Count).ToArray());
