@@ -15,12 +15,7 @@ public class RetrievalQualityTests
         Assert.Empty(report.Diagnostics);
         var questions = Evaluation.ParseQuestions(await File.ReadAllTextAsync(TestPaths.Eval(file)), file)
             .Where(q => split is null || q.Split == split).ToList();
-        var runs = new List<(IReadOnlyList<GoldArticle>, List<(string, string)>)>();
-        foreach (var q in questions)
-        {
-            var result = await kb.SearchAsync(q.Question, new RetrievalOptions(30));
-            runs.Add((q.Gold ?? [], Evaluation.RankedArticles(result.Hits)));
-        }
+        var runs = await Evaluation.RunAsync(kb.Retriever, questions, CancellationToken.None);
         return Evaluation.Score(runs);
     }
 

@@ -25,11 +25,10 @@ internal static class AskCommand
         var rank = 0;
         foreach (var hit in result.Hits)
         {
-            var where = hit.Chunk.ArticleLabel ?? string.Join(" > ", hit.Chunk.HeadingPath);
             var firstLine = hit.Chunk.Text.Split('\n')[0];
             if (firstLine.Length > 80) firstLine = firstLine[..80] + "…";
             var score = hit.Score == double.MaxValue ? "exact" : hit.Score.ToString("F2", CultureInfo.InvariantCulture);
-            await stdout.WriteLineAsync($"{++rank}. {hit.Document.Title} {where}  [{score}]  {hit.Document.SourcePath}:{hit.Chunk.Line}").ConfigureAwait(false);
+            await stdout.WriteLineAsync($"{++rank}. {KnowledgeTextSearch.CitationName(hit.Document, hit.Chunk)}  [{score}]  {hit.Document.SourcePath}:{hit.Chunk.Line}").ConfigureAwait(false);
             await stdout.WriteLineAsync("   " + firstLine).ConfigureAwait(false);
         }
         return LegalBotCli.Ok;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using LegalBot.Knowledge;
 using LegalBot.Knowledge.Search;
@@ -17,18 +18,14 @@ internal static class EvalCommand
         var report = await kb.RefreshAsync(ct).ConfigureAwait(false);
         foreach (var d in report.Diagnostics) await stderr.WriteLineAsync(d.ToString()).ConfigureAwait(false);
 
-        var runs = new List<(IReadOnlyList<GoldArticle>, List<(string, string)>)>(questions.Count);
-        foreach (var q in questions)
+        var runs = await Evaluation.RunAsync(kb.Retriever, questions, ct).ConfigureAwait(false);
+        if (args.Has("misses"))
         {
-            var result = await kb.SearchAsync(q.Question, new RetrievalOptions(Top: 30), ct).ConfigureAwait(false);
-            var ranked = Evaluation.RankedArticles(result.Hits);
-            runs.Add((q.Gold ?? [], ranked));
-            if (args.Has("misses") && q.Gold is { Count: > 0 } gold)
+            foreach (var run in runs.Where(r => r.Gold.Count > 0 && r.FirstGoldRank is < 0 or >= 5))
             {
-                var keys = gold.Select(g => Evaluation.Key(g.Law, g.Article)).ToHashSet();
-                var rank = ranked.FindIndex(keys.Contains);
-                if (rank is < 0 or >= 5)
-                    await stdout.WriteLineAsync($"miss {q.Id} rank={(rank < 0 ? "-" : (rank + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))} {q.Question} gold={string.Join(',', keys.Select(k => k.Law + k.Article))} got={string.Join(',', ranked.Take(3).Select(k => k.Law + k.Article))}").ConfigureAwait(false);
+                var rank = run.FirstGoldRank < 0 ? "-" : (run.FirstGoldRank + 1).ToString(CultureInfo.InvariantCulture);
+                await stdout.WriteLineAsync($"miss {run.Question.Id} rank={rank} {run.Question.Question} " +
+                    $"gold={string.Join(',', run.Gold.Select(g => g.Law + g.Article))} got={string.Join(',', run.Ranked.Take(3).Select(k => k.Law + k.Article))}").ConfigureAwait(false);
             }
         }
         var m = Evaluation.Score(runs);

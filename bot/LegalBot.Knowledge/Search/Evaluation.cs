@@ -24,8 +24,40 @@ public sealed record EvalMetrics(int N, double Hit1, double Hit5, double Hit10, 
         FormattableString.Invariant($"n={N} hit@1={Hit1:F3} hit@5={Hit5:F3} hit@10={Hit10:F3} mrr@10={Mrr10:F3} recall@5={Recall5:F3}");
 }
 
+/// <summary>One question's ranked distinct articles.</summary>
+public sealed record EvalRun(EvalQuestion Question, List<(string Law, string Article)> Ranked)
+{
+    public IReadOnlyList<GoldArticle> Gold => Question.Gold ?? [];
+
+    /// <summary>0-based rank of the first gold article, or -1.</summary>
+    public int FirstGoldRank
+    {
+        get
+        {
+            var keys = Gold.Select(g => Evaluation.Key(g.Law, g.Article)).ToHashSet();
+            return Ranked.FindIndex(keys.Contains);
+        }
+    }
+}
+
 public static class Evaluation
 {
+    /// <summary>Ranking depth used for evaluation (enough distinct articles for hit@10).</summary>
+    public const int Depth = 30;
+
+    public static async Task<IReadOnlyList<EvalRun>> RunAsync(KnowledgeRetriever retriever, IReadOnlyList<EvalQuestion> questions, CancellationToken cancellationToken)
+    {
+        var runs = new List<EvalRun>(questions.Count);
+        foreach (var q in questions)
+        {
+            var result = await retriever.SearchAsync(q.Question, new RetrievalOptions(Depth), cancellationToken).ConfigureAwait(false);
+            runs.Add(new EvalRun(q, RankedArticles(result.Hits)));
+        }
+        return runs;
+    }
+
+    public static EvalMetrics Score(IEnumerable<EvalRun> runs) => Score(runs.Select(r => (r.Gold, r.Ranked)).ToList());
+
     private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
 
     /// <summary>Reads a JSONL question set; a bad line is reported with its line number.</summary>
