@@ -9,7 +9,7 @@ internal static class EvalCommand
 {
     public static async Task<int> RunAsync(CliArguments args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        args.EnsureOnly("knowledge", "questions", "json", "synonyms", "data", "split", "misses", "tune");
+        args.EnsureOnly("knowledge", "questions", "json", "synonyms", "data", "split", "misses", "tune", "verbose");
         var path = args.Require("questions");
         var questions = Evaluation.ParseQuestions(await File.ReadAllTextAsync(path, ct).ConfigureAwait(false), path);
         if (args.Get("split") is { } split) questions = questions.Where(q => q.Split == split).ToList();
@@ -29,10 +29,13 @@ internal static class EvalCommand
             }
         }
         var m = Evaluation.Score(runs);
-        await stdout.WriteLineAsync($"questions={questions.Count} {m}").ConfigureAwait(false);
+        var conversation = await ConversationEval.RunAsync(kb, questions, args.Has("misses") ? stdout : null, args.Has("verbose") ? stdout : null, ct).ConfigureAwait(false);
+        var extra = conversation.RouteN > 0 ? FormattableString.Invariant($" route_accuracy={conversation.RouteAccuracy:F3} (n={conversation.RouteN})") : "";
+        extra += conversation.CitedN > 0 ? FormattableString.Invariant($" answer_cites_gold={conversation.CitedGold:F3} (n={conversation.CitedN})") : "";
+        await stdout.WriteLineAsync($"questions={questions.Count} {m}{extra}").ConfigureAwait(false);
         if (args.Has("json"))
         {
-            var json = JsonSerializer.Serialize(new SortedDictionary<string, object>(StringComparer.Ordinal)
+            var fields = new SortedDictionary<string, object>(StringComparer.Ordinal)
             {
                 ["n"] = m.N,
                 ["hit1"] = Math.Round(m.Hit1, 4),
@@ -40,8 +43,10 @@ internal static class EvalCommand
                 ["hit10"] = Math.Round(m.Hit10, 4),
                 ["mrr10"] = Math.Round(m.Mrr10, 4),
                 ["recall5"] = Math.Round(m.Recall5, 4),
-            });
-            await stdout.WriteLineAsync(json).ConfigureAwait(false);
+            };
+            if (conversation.RouteN > 0) fields["route_accuracy"] = Math.Round(conversation.RouteAccuracy, 4);
+            if (conversation.CitedN > 0) fields["answer_cites_gold"] = Math.Round(conversation.CitedGold, 4);
+            await stdout.WriteLineAsync(JsonSerializer.Serialize(fields)).ConfigureAwait(false);
         }
         return LegalBotCli.Ok;
     }

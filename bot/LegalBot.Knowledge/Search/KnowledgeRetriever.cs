@@ -9,9 +9,13 @@ public sealed record RetrievalOptions(int Top = 10, SearchFilter? Filter = null)
     public static RetrievalOptions Default { get; } = new();
 }
 
-public sealed record RetrievalResult(AnalyzedQuery Query, IReadOnlyList<ChunkHit> Hits)
+/// <param name="Attested">Question bigrams that occur in some candidate (evidence that can count, see <see cref="QueryCoverage"/>).</param>
+public sealed record RetrievalResult(AnalyzedQuery Query, IReadOnlyList<ChunkHit> Hits, IReadOnlySet<string> Attested)
 {
     public ChunkHit? Best => Hits.Count > 0 ? Hits[0] : null;
+
+    /// <summary>How confidently the best hit answers the question (0–1), see <see cref="QueryCoverage"/>.</summary>
+    public double Confidence => QueryCoverage.Of(Query, Best, Attested, QueryCoverage.MinimumEvidence);
 }
 
 /// <summary>
@@ -49,8 +53,28 @@ public sealed class KnowledgeRetriever(IKnowledgeIndex index, QueryAnalyzer anal
             var filter = (options.Filter ?? new SearchFilter()) with { DocumentIds = named };
             Merge(hits, await Index.SearchAsync(query.Sparse, filter, options.Top, cancellationToken).ConfigureAwait(false), options.Top);
         }
-        Merge(hits, await Index.SearchAsync(query.Sparse, options.Filter, options.Top, cancellationToken).ConfigureAwait(false), options.Top);
-        return new RetrievalResult(query, hits);
+        var candidates = await Index.SearchAsync(query.Sparse, options.Filter, Math.Max(options.Top, RerankDepth), cancellationToken).ConfigureAwait(false);
+        var attested = QueryCoverage.Attested(query, hits.Concat(candidates));
+        Merge(hits, Rerank(query, candidates, attested), options.Top);
+        return new RetrievalResult(query, hits, attested);
+    }
+
+    /// <summary>How many sparse candidates are re-ranked by query coverage.</summary>
+    public const int RerankDepth = 50;
+
+    /// <summary>
+    /// score × (1 − w + w·coverage): BM25 sums term evidence and can rank a chunk that repeats two common
+    /// question words above one that contains most of them; the coverage factor (Lucene's old "coord")
+    /// restores the preference for chunks that answer the whole question.
+    /// </summary>
+    private List<ChunkHit> Rerank(AnalyzedQuery query, IReadOnlyList<ChunkHit> candidates, HashSet<string> attested)
+    {
+        var w = Analyzer.Weights.Coverage;
+        if (w <= 0) return candidates.ToList();
+        return candidates
+            .Select(h => h with { Score = h.Score * (1 - w + w * QueryCoverage.Of(query, h, attested)) })
+            .OrderByDescending(h => h.Score)
+            .ToList();
     }
 
     private static void Merge(List<ChunkHit> hits, IReadOnlyList<ChunkHit> more, int top)

@@ -4,7 +4,8 @@ using LegalBot.Knowledge.Text;
 namespace LegalBot.Knowledge.Search;
 
 /// <summary>Weights for query terms. Tuned with <c>legalbot eval</c>; see README "Retrieval quality".</summary>
-public sealed record QueryWeights(float Bigram = 1.0f, float Unigram = 0.35f, float Expansion = 0.7f)
+/// <param name="Coverage">Weight of query coverage when re-ranking the top candidates (0 = off).</param>
+public sealed record QueryWeights(float Bigram = 1.0f, float Unigram = 0.35f, float Expansion = 0.7f, float Coverage = 0.3f)
 {
     public static QueryWeights Default { get; } = new();
 }
@@ -15,6 +16,7 @@ public sealed record AnalyzedQuery(
     string Normalized,
     string Core,
     IReadOnlyList<string> Expansions,
+    IReadOnlyList<SynonymRule> Rules,
     ArticleLabel? Article,
     SparseQuery Sparse);
 
@@ -34,7 +36,8 @@ public sealed class QueryAnalyzer(Tokenizer tokenizer, SynonymTable synonyms, Qu
     public AnalyzedQuery Analyze(string question)
     {
         var normalized = TextNormalizer.Normalize(question);
-        var expansions = Synonyms.Expand(normalized);
+        var rules = Synonyms.Match(normalized);
+        var expansions = rules.SelectMany(r => r.Terms).Distinct(StringComparer.Ordinal).ToList();
         var core = StopPhrases.Remove(normalized);
         ArticleLabel? article = null;
         var m = ArticleLabel.LabelPattern().Match(normalized);
@@ -44,7 +47,7 @@ public sealed class QueryAnalyzer(Tokenizer tokenizer, SynonymTable synonyms, Qu
         AddTerms(terms, Tokenizer.Tokenize(core), Weights.Bigram, Weights.Unigram);
         foreach (var e in expansions)
             AddTerms(terms, Tokenizer.Tokenize(e), Weights.Bigram * Weights.Expansion, Weights.Unigram * Weights.Expansion);
-        return new AnalyzedQuery(question, normalized, core, expansions, article, new SparseQuery(terms));
+        return new AnalyzedQuery(question, normalized, core, expansions, rules, article, new SparseQuery(terms));
     }
 
     private static void AddTerms(Dictionary<string, float> terms, List<string> tokens, float multi, float single)

@@ -31,6 +31,7 @@ public sealed record RetrievalSettings(Bm25Parameters Bm25, QueryWeights Query, 
                 "bi" => s with { Query = s.Query with { Bigram = v } },
                 "exp" => s with { Query = s.Query with { Expansion = v } },
                 "gram" => s with { MaxGram = (int)v },
+                "cov" => s with { Query = s.Query with { Coverage = v } },
                 _ => throw new FormatException($"unknown tuning parameter '{kv[0]}'"),
             };
         }

@@ -2,6 +2,9 @@ using LegalBot.Knowledge.Documents;
 
 namespace LegalBot.Knowledge.Text;
 
+/// <summary>One synonym rule as matched: the colloquial phrase found and the legal terms it stands for.</summary>
+public sealed record SynonymRule(string Phrase, IReadOnlyList<string> Terms);
+
 /// <summary>
 /// Staff-editable colloquial → legal vocabulary (<c>knowledge/synonyms.txt</c>), applied to questions at
 /// query time. One rule per line: <c>打官司, 起诉别人 => 诉讼</c>; several terms on either side are
@@ -60,15 +63,22 @@ public sealed class SynonymTable
     /// <summary>The legal terms whose colloquial phrases occur in the normalised question.</summary>
     public IReadOnlyList<string> Expand(string normalizedQuestion)
     {
-        List<string>? result = null;
+        var result = new List<string>();
+        foreach (var rule in Match(normalizedQuestion))
+            foreach (var t in rule.Terms)
+                if (!result.Contains(t)) result.Add(t);
+        return result;
+    }
+
+    /// <summary>The rules whose phrase occurs in the normalised question, longest phrase first.</summary>
+    public IReadOnlyList<SynonymRule> Match(string normalizedQuestion)
+    {
+        List<SynonymRule>? result = null;
         foreach (var (phrase, terms) in _rules)
         {
-            if (!normalizedQuestion.Contains(phrase, StringComparison.Ordinal)) continue;
-            result ??= [];
-            foreach (var t in terms)
-                if (!result.Contains(t)) result.Add(t);
+            if (normalizedQuestion.Contains(phrase, StringComparison.Ordinal)) (result ??= []).Add(new SynonymRule(phrase, terms));
         }
-        return result ?? (IReadOnlyList<string>)[];
+        return result ?? (IReadOnlyList<SynonymRule>)[];
     }
 
     private static string[] Split(string side) =>

@@ -1,0 +1,56 @@
+namespace LegalBot.Conversation;
+
+/// <summary>A citizen's message, channel-neutral. <see cref="Value"/> carries button payloads (feedback, actions).</summary>
+public sealed record InboundMessage(
+    string ConversationId,
+    string UserId,
+    string Channel,
+    string? Text,
+    IReadOnlyDictionary<string, string>? Value = null,
+    DateTimeOffset? Timestamp = null);
+
+public enum ReplyKind
+{
+    Answer,
+    NotSure,
+    Emergency,
+    Greeting,
+    Reset,
+    Acknowledgement,
+}
+
+/// <summary>Where a quoted passage comes from: 《title》 + article label or section path, with a link when known.</summary>
+public sealed record Citation(string Title, string Location, string? Link, string ChunkId);
+
+public enum ActionKind
+{
+    /// <summary>Sends <see cref="SuggestedAction.Value"/> back as the user's message (imBack).</summary>
+    Message,
+    /// <summary>Sends a hidden payload (messageBack): feedback and similar.</summary>
+    Payload,
+    /// <summary>Opens a URL or dials (tel:).</summary>
+    Link,
+}
+
+public sealed record SuggestedAction(string Title, string Value, ActionKind Kind = ActionKind.Message,
+    IReadOnlyDictionary<string, string>? Payload = null);
+
+/// <summary>
+/// One reply, structured so each channel renders it its own way (Markdown for Web Chat, plain text for WeChat).
+/// </summary>
+/// <param name="Lead">The short opening sentence.</param>
+/// <param name="Quote">The quoted article or guide section (trimmed to what matters), if any.</param>
+/// <param name="Notes">Further lines: hotline hints, what to do next.</param>
+/// <param name="Actions">Suggested follow-ups and service offers (buttons).</param>
+/// <param name="Feedback">有帮助/没帮助 buttons (payload actions) for answers.</param>
+public sealed record OutboundReply(
+    ReplyKind Kind,
+    string Route,
+    string Lead,
+    string? Quote,
+    IReadOnlyList<Citation> Citations,
+    IReadOnlyList<string> Notes,
+    IReadOnlyList<SuggestedAction> Actions,
+    IReadOnlyList<SuggestedAction> Feedback,
+    double Confidence,
+    string? AnswerId);

@@ -1,0 +1,51 @@
+using LegalBot.Knowledge.Documents;
+using LegalBot.Knowledge.Text;
+
+namespace LegalBot.Conversation.Routing;
+
+/// <summary>
+/// Picks one route per message, offline and explainably: emergency phrases first, then greetings and
+/// thanks, then a service named in the question, then the service of the best-matching document; a question
+/// the knowledge base cannot answer confidently is out of scope, anything else is a consultation.
+/// </summary>
+public static class RouteClassifier
+{
+    /// <summary>Decides from the text alone where that is possible (emergency, greeting, thanks, reset, named service).</summary>
+    public static RouteDecision? FromText(string normalized)
+    {
+        var compact = normalized.Replace(" ", "", StringComparison.Ordinal);
+        if (Find(compact, RouteLexicon.Emergency) is { } danger) return new RouteDecision(Routes.Emergency, $"emergency phrase '{danger}'");
+        var bare = StopPhrases.Remove(normalized).Replace(" ", "", StringComparison.Ordinal);
+        if (compact.Length <= 12 && RouteLexicon.Greeting.Any(g => compact == g || bare == g || compact.StartsWith(g, StringComparison.Ordinal) && compact.Length <= g.Length + 3))
+            return new RouteDecision(Routes.Greeting, "greeting");
+        if (compact.Length <= 10 && RouteLexicon.Thanks.Any(t => compact.Contains(t, StringComparison.Ordinal)))
+            return new RouteDecision(Routes.Greeting, "thanks");
+        foreach (var (route, phrases) in RouteLexicon.Services)
+            if (Find(compact, phrases) is { } phrase) return new RouteDecision(route, $"service phrase '{phrase}'");
+        return null;
+    }
+
+    public static bool IsThanks(string normalized) =>
+        normalized.Length <= 10 && RouteLexicon.Thanks.Any(t => normalized.Replace(" ", "", StringComparison.Ordinal).Contains(t, StringComparison.Ordinal));
+
+    public static bool IsReset(string normalized) =>
+        RouteLexicon.Reset.Contains(normalized.Replace(" ", "", StringComparison.Ordinal));
+
+    /// <summary>Decides from the retrieval outcome when the text alone did not.</summary>
+    public static RouteDecision FromRetrieval(DocumentInfo? best, bool confident)
+    {
+        if (best is null || !confident) return new RouteDecision(Routes.OutOfScope, "no confident match in the knowledge base");
+        var about = TextNormalizer.Normalize(best.Title + " " + string.Join(' ', best.Tags));
+        foreach (var (route, phrases) in RouteLexicon.DocumentServices)
+            if (Find(about.Replace(" ", "", StringComparison.Ordinal), phrases) is { } phrase)
+                return new RouteDecision(route, $"best match '{best.Title}' is about '{phrase}'");
+        return new RouteDecision(Routes.Consult, $"answered from '{best.Title}'");
+    }
+
+    private static string? Find(string text, string[] phrases)
+    {
+        foreach (var p in phrases)
+            if (text.Contains(p, StringComparison.Ordinal)) return p;
+        return null;
+    }
+}

@@ -1,0 +1,48 @@
+namespace LegalBot.Conversation.Routing;
+
+/// <summary>
+/// Phrases that decide a route. Applied to the normalised question (and, for services, to the title and tags
+/// of the best-matching document). Kept as data so the rules stay readable and explainable.
+/// </summary>
+internal static class RouteLexicon
+{
+    /// <summary>Danger now: violence in progress, threats to life, self-harm.</summary>
+    public static readonly string[] Emergency =
+    [
+        "拿刀", "持刀", "拿着刀", "砍人", "要杀", "杀了我", "杀我", "要砍", "威胁我", "威胁要", "正在打我", "在打我", "打我了", "往死里打",
+        "救命", "绑架", "被绑", "不想活", "想死", "自杀", "轻生", "跳楼", "割腕", "喝农药", "寻死", "结束生命", "要跳河",
+        "着火", "放火", "被困", "有人闯进", "跟踪我", "被囚禁", "关起来打", "掐我脖子", "流了很多血", "出人命",
+    ];
+
+    public static readonly string[] Greeting =
+    [
+        "你好", "您好", "你好呀", "哈喽", "hello", "hi", "在吗", "在不在", "有人吗", "早上好", "上午好", "下午好", "晚上好", "嗨", "喂",
+    ];
+
+    public static readonly string[] Thanks = ["谢谢", "谢谢你", "感谢", "多谢", "好的谢谢", "明白了谢谢", "thanks", "thank you"];
+
+    public static readonly string[] Reset = ["重新开始", "返回", "从头开始", "重来", "清空", "回到开始", "返回主菜单", "主菜单"];
+
+    /// <summary>Service routes, checked in order; the first phrase found decides.</summary>
+    public static readonly (string Route, string[] Phrases)[] Services =
+    [
+        (Routes.LegalAid, ["法律援助", "法援", "援助律师", "免费律师", "免费的律师", "请不起律师", "没钱请律师", "找不起律师", "受援人", "指派律师"]),
+        (Routes.Reconsideration, ["行政复议", "复议"]),
+        (Routes.Notary, ["公证"]),
+        (Routes.Petition, ["信访", "上访", "走访", "来访"]),
+        (Routes.Mediation, ["人民调解", "调解员", "调解委员会", "调解协议", "调解"]),
+    ];
+
+    /// <summary>
+    /// Service routes recognised in a document's title and tags: narrower than <see cref="Services"/>, so that
+    /// 劳动争议调解仲裁法 (answered as a consultation) is not taken for people's mediation.
+    /// </summary>
+    public static readonly (string Route, string[] Phrases)[] DocumentServices =
+    [
+        (Routes.LegalAid, ["法律援助"]),
+        (Routes.Reconsideration, ["行政复议"]),
+        (Routes.Notary, ["公证"]),
+        (Routes.Petition, ["信访"]),
+        (Routes.Mediation, ["人民调解"]),
+    ];
+}

@@ -1,0 +1,41 @@
+namespace LegalBot.Conversation.State;
+
+/// <summary>What the engine remembers between turns of one conversation.</summary>
+/// <param name="LastQuestion">The last question that got an answer (follow-ups resolve against it).</param>
+/// <param name="LastDocumentId">The document the last answer came from.</param>
+/// <param name="LastRoute">The last route.</param>
+/// <param name="Turns">Messages handled so far.</param>
+public sealed record ConversationState(
+    string ConversationId,
+    string? LastQuestion,
+    string? LastDocumentId,
+    string? LastRoute,
+    int Turns,
+    DateTimeOffset UpdatedAt)
+{
+    public static ConversationState New(string conversationId, DateTimeOffset now) => new(conversationId, null, null, null, 0, now);
+}
+
+/// <summary>An answer as given, so feedback can name the question and sources it is about.</summary>
+public sealed record AnswerRecord(string AnswerId, string ConversationId, string Channel, string Question, string Route,
+    IReadOnlyList<string> Sources, double Confidence, DateTimeOffset CreatedAt);
+
+/// <summary>A question the bot could not answer confidently, kept for staff to improve the knowledge base.</summary>
+public sealed record UnansweredQuestion(string ConversationId, string Channel, string Question, double BestScore,
+    string? BestSource, DateTimeOffset CreatedAt);
+
+public sealed record FeedbackRecord(string AnswerId, string ConversationId, bool Helpful, string Question,
+    IReadOnlyList<string> Sources, DateTimeOffset CreatedAt);
+
+/// <summary>Persistence for conversation state and the staff logs. Survives restarts.</summary>
+public interface IConversationStore
+{
+    Task<ConversationState?> GetStateAsync(string conversationId, CancellationToken cancellationToken);
+    Task SaveStateAsync(ConversationState state, CancellationToken cancellationToken);
+    Task RecordAnswerAsync(AnswerRecord answer, CancellationToken cancellationToken);
+    Task<AnswerRecord?> GetAnswerAsync(string answerId, CancellationToken cancellationToken);
+    Task LogUnansweredAsync(UnansweredQuestion question, CancellationToken cancellationToken);
+    Task RecordFeedbackAsync(FeedbackRecord feedback, CancellationToken cancellationToken);
+    Task<IReadOnlyList<UnansweredQuestion>> ListUnansweredAsync(int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<FeedbackRecord>> ListFeedbackAsync(int limit, CancellationToken cancellationToken);
+}

@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace LegalBot.Conversation.State;
+
+/// <summary>
+/// The default store: one SQLite file (WAL mode) under the data directory. Each call opens a pooled
+/// connection, so the store is safe to share across requests.
+/// </summary>
+public sealed class SqliteConversationStore : IConversationStore
+{
+    private readonly string _connectionString;
+
+    private SqliteConversationStore(string connectionString) => _connectionString = connectionString;
+
+    public static async Task<SqliteConversationStore> OpenAsync(string databasePath, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
+        var cs = new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 10 }.ToString();
+        var store = new SqliteConversationStore(cs);
+        await using var c = await store.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(c, """
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE IF NOT EXISTS conversation_state (conversation_id TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS answers (answer_id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, channel TEXT NOT NULL,
+                question TEXT NOT NULL, route TEXT NOT NULL, sources TEXT NOT NULL, confidence REAL NOT NULL, created_at TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS unanswered (id INTEGER PRIMARY KEY AUTOINCREMENT, conversation_id TEXT NOT NULL, channel TEXT NOT NULL,
+                question TEXT NOT NULL, best_score REAL NOT NULL, best_source TEXT, created_at TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS feedback (id INTEGER PRIMARY KEY AUTOINCREMENT, answer_id TEXT NOT NULL, conversation_id TEXT NOT NULL,
+                helpful INTEGER NOT NULL, question TEXT NOT NULL, sources TEXT NOT NULL, created_at TEXT NOT NULL);
+            """, cancellationToken).ConfigureAwait(false);
+        return store;
+    }
+
+    public async Task<ConversationState?> GetStateAsync(string conversationId, CancellationToken cancellationToken)
+    {
+        await using var c = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(c, "SELECT state FROM conversation_state WHERE conversation_id = $id", ("$id", conversationId));
+        var json = await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+        return json is null ? null : JsonSerializer.Deserialize<ConversationState>(json);
+    }
+
+    public async Task SaveStateAsync(ConversationState state, CancellationToken cancellationToken)
+    {
+        await using var c = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(c, """
+            INSERT INTO conversation_state (conversation_id, state, updated_at) VALUES ($id, $state, $at)
+            ON CONFLICT(conversation_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
+            """, ("$id", state.ConversationId), ("$state", JsonSerializer.Serialize(state)), ("$at", Iso(state.UpdatedAt)));
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task RecordAnswerAsync(AnswerRecord answer, CancellationToken cancellationToken)
+    {
+        await using var c = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(c, """
+            INSERT OR REPLACE INTO answers (answer_id, conversation_id, channel, question, route, sources, confidence, created_at)
+            VALUES ($id, $conv, $channel, $q, $route, $sources, $conf, $at)
+            """, ("$id", answer.AnswerId), ("$conv", answer.ConversationId), ("$channel", answer.Channel), ("$q", answer.Question),
+            ("$route", answer.Route), ("$sources", JsonSerializer.Serialize(answer.Sources)), ("$conf", answer.Confidence), ("$at", Iso(answer.CreatedAt)));
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<AnswerRecord?> GetAnswerAsync(string answerId, CancellationToken cancellationToken)
+    {
+        await using var c = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(c, "SELECT answer_id, conversation_id, channel, question, route, sources, confidence, created_at FROM answers WHERE answer_id = $id", ("$id", answerId));
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await r.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
+        return new AnswerRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
+            JsonSerializer.Deserialize<List<string>>(r.GetString(5)) ?? [], r.GetDouble(6), Parse(r.GetString(7)));
+    }
+
+    public async Task LogUnansweredAsync(UnansweredQuestion question, CancellationToken cancellationToken)
+    {
+        await using var c = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(c, """
+            INSERT INTO unanswered (conversation_id, channel, question, best_score, best_source, created_at)
+            VALUES ($conv, $channel, $q, $score, $source, $at)
+            """, ("$conv", question.ConversationId), ("$channel", question.Channel), ("$q", question.Question),
+            ("$score", question.BestScore), ("$source", (object?)question.BestSource ?? DBNull.Value), ("$at", Iso(question.CreatedAt)));
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task RecordFeedbackAsync(FeedbackRecord feedback, CancellationToken cancellationToken)
+    {
+        await using var c = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(c, """
+            INSERT INTO feedback (answer_id, conversation_id, helpful, question, sources, created_at)
+            VALUES ($id, $conv, $helpful, $q, $sources, $at)
+            """, ("$id", feedback.AnswerId), ("$conv", feedback.ConversationId), ("$helpful", feedback.Helpful ? 1 : 0),
+            ("$q", feedback.Question), ("$sources", JsonSerializer.Serialize(feedback.Sources)), ("$at", Iso(feedback.CreatedAt)));
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<UnansweredQuestion>> ListUnansweredAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var c = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(c, "SELECT conversation_id, channel, question, best_score, best_source, created_at FROM unanswered ORDER BY id DESC LIMIT $n", ("$n", limit));
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var list = new List<UnansweredQuestion>();
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            list.Add(new UnansweredQuestion(r.GetString(0), r.GetString(1), r.GetString(2), r.GetDouble(3), r.IsDBNull(4) ? null : r.GetString(4), Parse(r.GetString(5))));
+        return list;
+    }
+
+    public async Task<IReadOnlyList<FeedbackRecord>> ListFeedbackAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var c = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(c, "SELECT answer_id, conversation_id, helpful, question, sources, created_at FROM feedback ORDER BY id DESC LIMIT $n", ("$n", limit));
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var list = new List<FeedbackRecord>();
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            list.Add(new FeedbackRecord(r.GetString(0), r.GetString(1), r.GetInt64(2) != 0, r.GetString(3),
+                JsonSerializer.Deserialize<List<string>>(r.GetString(4)) ?? [], Parse(r.GetString(5))));
+        return list;
+    }
+
+    private async Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var c = new SqliteConnection(_connectionString);
+        await c.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return c;
+    }
+
+    private static SqliteCommand Command(SqliteConnection c, string sql, params (string Name, object Value)[] parameters)
+    {
+        var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
+        return cmd;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection c, string sql, CancellationToken cancellationToken)
+    {
+        await using var cmd = Command(c, sql);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string Iso(DateTimeOffset t) => t.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset Parse(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+}
