@@ -1,0 +1,71 @@
+using LegalBot.Conversation.Answering;
+using LegalBot.Conversation.Routing;
+using LegalBot.Knowledge.Text;
+
+namespace LegalBot.Conversation.Tests;
+
+public class RoutingTests
+{
+    [Theory]
+    [InlineData("有人拿刀威胁我", "emergency")]
+    [InlineData("我老公正在打我", "emergency")]
+    [InlineData("我不想活了", "emergency")]
+    [InlineData("你好", "greeting")]
+    [InlineData("您好！", "greeting")]
+    [InlineData("谢谢", "greeting")]
+    [InlineData("我要申请法律援助", "legal-aid")]
+    [InlineData("帮我找个调解员", "mediation")]
+    [InlineData("办理公证要带什么", "notary")]
+    [InlineData("对罚款不服想申请复议", "reconsideration")]
+    [InlineData("我想上访", "petition")]
+    public void Text_alone_decides_clear_cases(string text, string route) =>
+        Assert.Equal(route, RouteClassifier.FromText(TextNormalizer.Normalize(text))!.Route);
+
+    [Theory]
+    [InlineData("老板拖欠工资怎么办")]
+    [InlineData("今天星期几")]
+    public void Other_questions_wait_for_retrieval(string text) =>
+        Assert.Null(RouteClassifier.FromText(TextNormalizer.Normalize(text)));
+
+    [Fact]
+    public void Retrieval_decides_by_the_best_documents_service_or_scope()
+    {
+        var aid = new Knowledge.Documents.DocumentInfo("a", "a.md", "h", "中华人民共和国法律援助法", null, Knowledge.Documents.DocumentKind.Regulation, null, null, null, null, [], null);
+        var labour = aid with { Title = "中华人民共和国劳动争议调解仲裁法" };
+        Assert.Equal(Routes.LegalAid, RouteClassifier.FromRetrieval(aid, confident: true).Route);
+        Assert.Equal(Routes.Consult, RouteClassifier.FromRetrieval(labour, confident: true).Route);
+        Assert.Equal(Routes.OutOfScope, RouteClassifier.FromRetrieval(aid, confident: false).Route);
+    }
+
+    [Theory]
+    [InlineData("那要带什么材料?", true)]
+    [InlineData("多久能办完?", true)]
+    [InlineData("离婚后孩子归谁抚养，财产怎么分，房子写的是男方名字", false)]
+    [InlineData("那公证要带什么材料", false)]
+    public void Follow_ups_are_short_and_on_topic(string text, bool expected) =>
+        Assert.Equal(expected, FollowUpDetector.IsFollowUp(TextNormalizer.Normalize(text), "法律援助是免费的吗", Routes.LegalAid));
+
+    [Fact]
+    public void No_follow_up_without_a_previous_question() =>
+        Assert.False(FollowUpDetector.IsFollowUp("那要带什么材料", null, null));
+}
+
+public class ExcerptTests
+{
+    [Fact]
+    public void Long_articles_keep_the_stem_and_the_matching_items_whole()
+    {
+        var items = string.Join('\n', Enumerable.Range(1, 12).Select(i => $"（{ChineseNumerals.ToChinese(i)}）第{i}项内容，这里写了很多很多与问题无关的文字，凑够长度。"));
+        var text = "第三条 下列事项可以申请：\n" + items.Replace("（五）第5项内容", "（五）请求支付劳动报酬的事项", StringComparison.Ordinal);
+        var excerpt = ExcerptSelector.Select(text, ["劳动", "报酬"], budget: 120);
+        var lines = excerpt.Split('\n');
+        Assert.Equal("第三条 下列事项可以申请：", lines[0]);
+        Assert.Contains(lines, l => l.StartsWith("（五）请求支付劳动报酬的事项", StringComparison.Ordinal));
+        Assert.Contains(ExcerptSelector.Ellipsis, lines);
+        Assert.True(excerpt.Length < text.Length);
+    }
+
+    [Fact]
+    public void Short_texts_are_quoted_whole() =>
+        Assert.Equal("第一条 短。\n第二段。", ExcerptSelector.Select("第一条 短。\n第二段。", ["短"]));
+}
