@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using LegalBot.Conversation;
+
+namespace LegalBot.Channels.BotFramework;
+
+/// <summary>Maps Bot Framework activities to the engine's channel-neutral messages and its replies back to activities.</summary>
+public static class ActivityMapper
+{
+    public const string DefaultLocale = "zh-CN";
+
+    /// <summary>Problems that make an activity unusable, as one message, or null when it is fine.</summary>
+    public static string? Validate(Activity activity)
+    {
+        if (string.IsNullOrWhiteSpace(activity.Type)) return "activity.type is required";
+        if (string.IsNullOrWhiteSpace(activity.Conversation?.Id)) return "activity.conversation.id is required";
+        if (activity.Type == ActivityTypes.Message && string.IsNullOrWhiteSpace(activity.From?.Id)) return "activity.from.id is required";
+        return null;
+    }
+
+    public static InboundMessage ToInbound(Activity activity) => new(
+        activity.Conversation!.Id!,
+        activity.From?.Id ?? "anonymous",
+        activity.ChannelId ?? "unknown",
+        activity.Text,
+        FlattenValue(activity.Value),
+        DateTimeOffset.TryParse(activity.Timestamp, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var t) ? t : null);
+
+    /// <summary>Builds the reply activities to <paramref name="incoming"/>, stamped as from the bot.</summary>
+    public static List<Activity> ToActivities(IEnumerable<OutboundReply> replies, Activity incoming, DateTimeOffset now)
+    {
+        var list = new List<Activity>();
+        foreach (var reply in replies)
+        {
+            var activity = new Activity
+            {
+                Type = ActivityTypes.Message,
+                Timestamp = now.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+                ChannelId = incoming.ChannelId,
+                ServiceUrl = incoming.ServiceUrl,
+                From = new ChannelAccount { Id = incoming.Recipient?.Id ?? "legalbot", Name = incoming.Recipient?.Name ?? "LegalBot", Role = "bot" },
+                Recipient = new ChannelAccount { Id = incoming.From?.Id, Name = incoming.From?.Name, Role = "user" },
+                Conversation = new ConversationAccount { Id = incoming.Conversation?.Id },
+                ReplyToId = incoming.Id,
+                Locale = incoming.Locale ?? DefaultLocale,
+                TextFormat = "markdown",
+                Text = RenderMarkdown(reply),
+                InputHint = "acceptingInput",
+            };
+            var actions = reply.Actions.Select(ToCardAction).ToList();
+            if (actions.Count > 0)
+                activity.SuggestedActions = new SuggestedActions { To = incoming.From?.Id is { } to ? [to] : null, Actions = actions };
+            if (reply.Feedback.Count > 0)
+            {
+                // Feedback buttons live on a card so they stay clickable after the suggested actions disappear.
+                activity.Attachments =
+                [
+                    new Attachment
+                    {
+                        ContentType = HeroCard.ContentType,
+                        Content = new HeroCard { Text = "这个回答对您有帮助吗？", Buttons = reply.Feedback.Select(ToCardAction).ToList() },
+                    },
+                ];
+            }
+            activity.ChannelData = JsonSerializer.SerializeToElement(new Dictionary<string, object?>
+            {
+                ["legalbot"] = new Dictionary<string, object?>
+                {
+                    ["route"] = reply.Route,
+                    ["kind"] = reply.Kind.ToString(),
+                    ["confidence"] = Math.Round(reply.Confidence, 3),
+                    ["answerId"] = reply.AnswerId,
+                    ["citations"] = reply.Citations.Select(c => new { title = c.Title, location = c.Location, link = c.Link, id = c.ChunkId }).ToList(),
+                },
+            });
+            list.Add(activity);
+        }
+        return list;
+    }
+
+    /// <summary>Markdown for Web Chat: lead, the quote as a block quote, sources (linked when known), notes.</summary>
+    public static string RenderMarkdown(OutboundReply reply)
+    {
+        var sb = new StringBuilder();
+        sb.Append(reply.Lead);
+        if (reply.Quote is { Length: > 0 } quote)
+        {
+            sb.Append("\n\n");
+            foreach (var line in quote.Split('\n')) sb.Append("> ").Append(line).Append("\n>\n");
+            sb.Length -= 3;
+        }
+        if (reply.Citations.Count > 0)
+        {
+            sb.Append("\n\n**出处：**");
+            var i = 0;
+            foreach (var c in reply.Citations)
+            {
+                var label = $"《{c.Title}》{c.Location}";
+                sb.Append(i++ == 0 ? "" : "；").Append(c.Link is { Length: > 0 } link ? $"[{label}]({link})" : label);
+            }
+        }
+        foreach (var note in reply.Notes) sb.Append("\n\n").Append(note);
+        return sb.ToString();
+    }
+
+    private static CardAction ToCardAction(SuggestedAction a) => a.Kind switch
+    {
+        ActionKind.Payload => new CardAction { Type = CardActionTypes.MessageBack, Title = a.Title, DisplayText = a.Title, Value = a.Payload },
+        ActionKind.Link when a.Value.StartsWith("tel:", StringComparison.Ordinal) => new CardAction { Type = CardActionTypes.Call, Title = a.Title, Value = a.Value },
+        ActionKind.Link => new CardAction { Type = CardActionTypes.OpenUrl, Title = a.Title, Value = a.Value },
+        _ => new CardAction { Type = CardActionTypes.ImBack, Title = a.Title, Value = a.Value },
+    };
+
+    /// <summary>A button payload as string pairs; nested values are kept as their JSON text.</summary>
+    private static Dictionary<string, string>? FlattenValue(JsonElement? value)
+    {
+        if (value is not { ValueKind: JsonValueKind.Object } obj) return null;
+        var dict = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in obj.EnumerateObject())
+        {
+            dict[p.Name] = p.Value.ValueKind switch
+            {
+                JsonValueKind.String => p.Value.GetString() ?? "",
+                JsonValueKind.True => "true",
+                JsonValueKind.False => "false",
+                _ => p.Value.GetRawText(),
+            };
+        }
+        return dict;
+    }
+}

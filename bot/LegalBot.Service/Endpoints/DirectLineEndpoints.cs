@@ -1,0 +1,67 @@
+using System.Text.Json;
+using LegalBot.Channels.BotFramework;
+using LegalBot.Channels.DirectLine;
+
+namespace LegalBot.Service.Endpoints;
+
+/// <summary>HTTP binding of the Direct Line 3.0–compatible API under <c>/v3/directline</c> (polling; no WebSocket).</summary>
+public static class DirectLineEndpoints
+{
+    public static void MapDirectLine(this IEndpointRouteBuilder app)
+    {
+        var dl = app.MapGroup("/v3/directline");
+        dl.MapPost("/tokens/refresh", (HttpRequest r, DirectLineService s) => Run(() => Results.Json(s.Refresh(Bearer(r)), ActivityJson.Options)));
+        dl.MapPost("/conversations", (HttpRequest r, DirectLineService s) => Run(() => Results.Json(s.OpenConversation(Bearer(r)), ActivityJson.Options, statusCode: 201)));
+        dl.MapGet("/conversations/{id}", (string id, HttpRequest r, DirectLineService s) => Run(() => Results.Json(s.Reconnect(Bearer(r), id), ActivityJson.Options)));
+        dl.MapGet("/conversations/{id}/activities", (string id, string? watermark, HttpRequest r, DirectLineService s) =>
+            Run(() => Results.Json(s.GetActivities(Bearer(r), id, watermark), ActivityJson.Options)));
+        dl.MapPost("/conversations/{id}/activities", async (string id, HttpRequest r, DirectLineService s, CancellationToken ct) =>
+        {
+            try
+            {
+                var activity = await ReadActivityAsync(r, ct);
+                var activityId = await s.PostActivityAsync(Bearer(r), id, activity, ct);
+                return Results.Json(new ResourceResponse { Id = activityId }, ActivityJson.Options);
+            }
+            catch (DirectLineException ex)
+            {
+                return Results.Json(ex.ToBody(), statusCode: ex.StatusCode);
+            }
+        });
+        dl.MapPost("/conversations/{id}/upload", () =>
+            Results.Json(new DirectLineException(400, "BadArgument", "attachments are not supported; please type your question").ToBody(), statusCode: 400));
+        dl.MapPost("/tokens/generate", () =>
+            Results.Json(new DirectLineException(403, "BadArgument", "use POST /api/webchat/token to start a web chat conversation").ToBody(), statusCode: 403));
+
+        // The page's own way to get a conversation: a token scoped to a brand-new conversation.
+        app.MapPost("/api/webchat/token", (DirectLineService s) => Results.Json(s.StartConversation(), ActivityJson.Options));
+    }
+
+    private static IResult Run(Func<IResult> action)
+    {
+        try { return action(); }
+        catch (DirectLineException ex) { return Results.Json(ex.ToBody(), statusCode: ex.StatusCode); }
+    }
+
+    private static string? Bearer(HttpRequest r)
+    {
+        var header = r.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+    }
+
+    private static async Task<Activity> ReadActivityAsync(HttpRequest r, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        await r.Body.CopyToAsync(buffer, ct);
+        if (buffer.Length > BotMessageProcessor.MaxBodyBytes) throw new DirectLineException(413, "BadArgument", "activity too large");
+        try
+        {
+            return JsonSerializer.Deserialize<Activity>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), ActivityJson.Options)
+                ?? throw new DirectLineException(400, "BadArgument", "expected an activity");
+        }
+        catch (JsonException)
+        {
+            throw new DirectLineException(400, "BadArgument", "malformed JSON");
+        }
+    }
+}

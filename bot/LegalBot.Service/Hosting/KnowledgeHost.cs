@@ -1,0 +1,139 @@
+using System.Threading.Channels;
+using LegalBot.Knowledge;
+
+using LegalBot.Knowledge.Search;
+using Microsoft.Extensions.Options;
+
+namespace LegalBot.Service.Hosting;
+
+/// <summary>What staff see at <c>/api/staff/knowledge</c>: the last index run and every problem in the folder.</summary>
+public sealed record KnowledgeStatus(
+    DateTimeOffset? LastRefresh,
+    int Documents,
+    int Chunks,
+    IReadOnlyList<string> Problems,
+    string? LastError);
+
+/// <summary>
+/// Owns the knowledge base: indexes the folder at start-up, then watches it. A saved file is re-indexed after
+/// a short quiet period; a broken file is reported (log + status) while its last good version keeps serving.
+/// A periodic rescan catches events the file watcher may miss.
+/// </summary>
+public sealed partial class KnowledgeHost(IOptions<KnowledgeOptions> knowledge, IOptions<DataOptions> data, ILogger<KnowledgeHost> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan Rescan = TimeSpan.FromMinutes(5);
+    private readonly Channel<bool> _changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private KnowledgeBase? _kb;
+    private FileSystemWatcher? _watcher;
+    private volatile KnowledgeStatus _status = new(null, 0, 0, [], null);
+
+    public KnowledgeStatus Status => _status;
+
+    /// <summary>The current retriever (swapped on every refresh).</summary>
+    public KnowledgeRetriever Retriever => (_kb ?? throw new InvalidOperationException("knowledge base not loaded yet")).Retriever;
+
+    public Task Ready => _ready.Task;
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var folder = Path.GetFullPath(knowledge.Value.Path);
+        _kb = await KnowledgeBase.OpenAsync(folder, Path.Combine(data.Value.Path, "index"), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (_kb.EmbeddedIndex.LoadProblem is { } problem) LogLoadProblem(problem);
+        await RefreshAsync(cancellationToken).ConfigureAwait(false);
+        _watcher = new FileSystemWatcher(folder)
+        {
+            IncludeSubdirectories = true,
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size,
+        };
+        _watcher.Changed += OnChange;
+        _watcher.Created += OnChange;
+        _watcher.Deleted += OnChange;
+        _watcher.Renamed += OnChange;
+        _watcher.Error += (_, e) => { LogWatcherError(e.GetException().Message); _changes.Writer.TryWrite(true); };
+        _watcher.EnableRaisingEvents = true;
+        _ready.TrySetResult();
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var debounce = TimeSpan.FromMilliseconds(knowledge.Value.DebounceMilliseconds);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            using var rescan = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            rescan.CancelAfter(Rescan);
+            try
+            {
+                await _changes.Reader.ReadAsync(rescan.Token).ConfigureAwait(false);
+                // Wait for the burst of events an editor's save produces to settle.
+                while (true)
+                {
+                    using var quiet = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    quiet.CancelAfter(debounce);
+                    try { await _changes.Reader.ReadAsync(quiet.Token).ConfigureAwait(false); }
+                    catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested) { break; }
+                }
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Periodic rescan.
+            }
+            await RefreshAsync(stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private void OnChange(object sender, FileSystemEventArgs e) => _changes.Writer.TryWrite(true);
+
+    private async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var report = await _kb!.RefreshAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var d in report.Diagnostics) LogProblem(d.ToString());
+            var c = report.Changes;
+            if (c.Added + c.Changed + c.Removed > 0 || _status.LastRefresh is null)
+                LogIndexed(c.Documents, c.Chunks, c.Added, c.Changed, c.Removed, report.Elapsed.TotalMilliseconds);
+            _status = new KnowledgeStatus(DateTimeOffset.UtcNow, c.Documents, c.Chunks, report.Diagnostics.Select(d => d.ToString()).ToList(), null);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DirectoryNotFoundException)
+        {
+            // The previous index keeps serving; staff see the error on the status endpoint.
+            LogRefreshFailed(ex.Message);
+            _status = _status with { LastError = ex.Message };
+        }
+    }
+
+    public override void Dispose()
+    {
+        _watcher?.Dispose();
+        _kb?.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(LogLevel.Information, "knowledge indexed: {Documents} documents, {Chunks} chunks (added {Added}, changed {Changed}, removed {Removed}) in {Milliseconds:F0} ms")]
+    private partial void LogIndexed(int documents, int chunks, int added, int changed, int removed, double milliseconds);
+
+    [LoggerMessage(LogLevel.Warning, "knowledge file problem: {Problem}")]
+    private partial void LogProblem(string problem);
+
+    [LoggerMessage(LogLevel.Warning, "persisted index not used: {Problem}")]
+    private partial void LogLoadProblem(string problem);
+
+    [LoggerMessage(LogLevel.Warning, "file watcher error ({Message}); rescanning")]
+    private partial void LogWatcherError(string message);
+
+    [LoggerMessage(LogLevel.Error, "knowledge refresh failed, previous content keeps serving: {Message}")]
+    private partial void LogRefreshFailed(string message);
+}
+
+/// <summary>Start-up validation: the knowledge folder must exist.</summary>
+public sealed class KnowledgeOptionsValidator : IValidateOptions<KnowledgeOptions>
+{
+    public ValidateOptionsResult Validate(string? name, KnowledgeOptions options) =>
+        Directory.Exists(options.Path)
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"Knowledge:Path '{Path.GetFullPath(options.Path)}' is not a folder (set Knowledge__Path)");
+}
+

@@ -1,0 +1,105 @@
+using LegalBot.Channels.BotFramework;
+using LegalBot.Channels.DirectLine;
+using LegalBot.Conversation;
+using LegalBot.Conversation.State;
+using LegalBot.Service.Endpoints;
+using LegalBot.Service.Hosting;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
+
+// Content (appsettings.json, wwwroot) comes from the app's own folder; relative data paths from the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+    builder.WebHost.UseUrls("http://localhost:3978");
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = BotMessageProcessor.MaxBodyBytes);
+
+builder.Logging.ClearProviders();
+builder.Logging.AddConsole(o => o.FormatterName = MaskingJsonFormatter.FormatterName).AddConsoleFormatter<MaskingJsonFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
+
+builder.Services.AddOptions<KnowledgeOptions>().BindConfiguration(KnowledgeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<KnowledgeOptions>, KnowledgeOptionsValidator>();
+builder.Services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<BotOptions>().BindConfiguration(BotOptions.Section).ValidateDataAnnotations()
+    .Validate(o => string.IsNullOrEmpty(o.MicrosoftAppId) == string.IsNullOrEmpty(o.MicrosoftAppPassword),
+        "Bot:MicrosoftAppId and Bot:MicrosoftAppPassword must be set together").ValidateOnStart();
+builder.Services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<StaffOptions>().BindConfiguration(StaffOptions.Section);
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<KnowledgeHost>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<KnowledgeHost>());
+builder.Services.AddSingleton<IConversationStore>(sp =>
+{
+    var data = sp.GetRequiredService<IOptions<DataOptions>>().Value;
+    return SqliteConversationStore.OpenAsync(Path.Combine(data.Path, "conversations.db"), CancellationToken.None).GetAwaiter().GetResult();
+});
+builder.Services.AddSingleton(sp =>
+{
+    var o = sp.GetRequiredService<IOptions<ConversationOptions>>().Value;
+    var host = sp.GetRequiredService<KnowledgeHost>();
+    return new ConversationEngine(() => host.Retriever, sp.GetRequiredService<IConversationStore>(),
+        new EngineOptions { ConfidenceThreshold = o.ConfidenceThreshold, MaxMessageBytes = o.MaxMessageBytes }, sp.GetRequiredService<TimeProvider>());
+});
+builder.Services.AddSingleton<IMessageRateGate>(sp => new TokenBucketRateGate(sp.GetRequiredService<IOptions<ConversationOptions>>().Value.MessagesPerMinute));
+builder.Services.AddSingleton(sp =>
+{
+    var data = sp.GetRequiredService<IOptions<DataOptions>>().Value;
+    var key = DirectLineTokens.LoadOrCreateKeyAsync(Path.Combine(data.Path, "directline.key"), CancellationToken.None).GetAwaiter().GetResult();
+    var minutes = sp.GetRequiredService<IOptions<ConversationOptions>>().Value.DirectLineTokenMinutes;
+    return new DirectLineTokens(key, sp.GetRequiredService<TimeProvider>(), TimeSpan.FromMinutes(minutes));
+});
+builder.Services.AddSingleton<DirectLineService>();
+builder.Services.AddSingleton<BotMessageProcessor>();
+builder.Services.AddHttpClient("connector", c => c.Timeout = TimeSpan.FromSeconds(15));
+builder.Services.AddSingleton<IConnectorTokenProvider>(sp =>
+{
+    var o = sp.GetRequiredService<IOptions<BotOptions>>().Value;
+    return string.IsNullOrEmpty(o.MicrosoftAppId)
+        ? new AnonymousConnectorTokenProvider()
+        : new ClientCredentialsTokenProvider(sp.GetRequiredService<IHttpClientFactory>().CreateClient("connector"), o.ConnectorTokenUrl,
+            o.MicrosoftAppId, o.MicrosoftAppPassword!, o.ConnectorScope, sp.GetRequiredService<TimeProvider>());
+});
+builder.Services.AddSingleton(sp => new ConnectorClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient("connector"), sp.GetRequiredService<IConnectorTokenProvider>()));
+builder.Services.AddSingleton(sp =>
+{
+    var o = sp.GetRequiredService<IOptions<BotOptions>>().Value;
+    return new BotAuthentication(string.IsNullOrEmpty(o.MicrosoftAppId) ? null
+        : new ChannelAuthenticator(o.MicrosoftAppId, o.Issuer, o.OpenIdMetadataUrl, sp.GetRequiredService<IHttpClientFactory>().CreateClient("connector")));
+});
+
+var app = builder.Build();
+
+// Never a stack trace to a client: unexpected errors become a plain 500 (and a masked log line).
+app.UseExceptionHandler(errors => errors.Run(async context =>
+{
+    var feature = context.Features.Get<IExceptionHandlerFeature>();
+    var badRequest = feature?.Error is BadHttpRequestException;
+    context.Response.StatusCode = badRequest ? 400 : 500;
+    await context.Response.WriteAsJsonAsync(new { error = badRequest ? "bad request" : "internal error" });
+}));
+app.UseDefaultFiles();
+app.UseStaticFiles();
+// The Web Chat bundle is copied beside the binaries at build time (see the .csproj), served as /lib/webchat.js.
+var webChatFolder = Path.Combine(AppContext.BaseDirectory, "webchat");
+if (Directory.Exists(webChatFolder))
+    app.UseStaticFiles(new StaticFileOptions { FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(webChatFolder), RequestPath = "/lib" });
+
+app.MapGet("/healthz", (KnowledgeHost host) => Results.Json(new { status = "ok", documents = host.Status.Documents, chunks = host.Status.Chunks }));
+app.MapBotFramework();
+app.MapDirectLine();
+app.MapStaff();
+
+try
+{
+    await app.RunAsync();
+    return 0;
+}
+catch (OptionsValidationException ex)
+{
+    // A configuration mistake is an operator error: say what to fix, no stack trace.
+    await Console.Error.WriteLineAsync("legalbot: invalid configuration: " + string.Join("; ", ex.Failures));
+    return 2;
+}
+
+/// <summary>Entry point type, for tests that host the service.</summary>
+public partial class Program;
