@@ -49,8 +49,9 @@ public static class ActivityMapper
                 InputHint = "acceptingInput",
             };
             var actions = reply.Actions.Select(ToCardAction).ToList();
-            if (actions.Count > 0)
-                activity.SuggestedActions = new SuggestedActions { To = incoming.From?.Id is { } to ? [to] : null, Actions = actions };
+            // No "to": conversations are one-to-one, and Web Chat hides actions addressed to an id it does not
+            // recognise (its own user id is generated client-side, ours comes from the token).
+            if (actions.Count > 0) activity.SuggestedActions = new SuggestedActions { Actions = actions };
             if (reply.Feedback.Count > 0)
             {
                 // Feedback buttons live on a card so they stay clickable after the suggested actions disappear.
@@ -92,13 +93,17 @@ public static class ActivityMapper
         }
         if (reply.Citations.Count > 0)
         {
+            // One 《title》 per document, its articles or sections after it: 《民法典》第一条、第二条.
             sb.Append("\n\n**出处：**");
-            var i = 0;
-            foreach (var c in reply.Citations)
+            var first = true;
+            foreach (var group in reply.Citations.GroupBy(c => c.Title))
             {
-                var label = $"《{c.Title}》{c.Location}";
-                sb.Append(i++ == 0 ? "" : "；").Append(c.Link is { Length: > 0 } link ? $"[{label}]({link})" : label);
+                sb.Append(first ? "" : "；").Append('《').Append(group.Key).Append('》');
+                sb.Append(string.Join('、', group.Select(c => c.Link is { Length: > 0 } link ? $"[{c.Location}]({link})" : c.Location)));
+                first = false;
             }
+            sb.Append('\n');
+            sb.Length--;
         }
         foreach (var note in reply.Notes) sb.Append("\n\n").Append(note);
         return sb.ToString();
