@@ -8,9 +8,12 @@ namespace LegalBot.Conversation.State;
 /// The default store: one SQLite file (WAL mode) under the data directory. Each call opens a pooled
 /// connection, so the store is safe to share across requests.
 /// </summary>
-public sealed class SqliteConversationStore : IConversationStore
+public sealed class SqliteConversationStore : IConversationStore, IDisposable
 {
     private readonly string _connectionString;
+    // SQLite allows one writer; colliding writers get SQLITE_BUSY and sleep-retry (tens of ms).
+    // Queuing writes here keeps every write on the fast path.
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
 
     private SqliteConversationStore(string connectionString) => _connectionString = connectionString;
 
@@ -43,23 +46,39 @@ public sealed class SqliteConversationStore : IConversationStore
 
     public async Task SaveStateAsync(ConversationState state, CancellationToken cancellationToken)
     {
-        await using var c = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = Command(c, """
-            INSERT INTO conversation_state (conversation_id, state, updated_at) VALUES ($id, $state, $at)
-            ON CONFLICT(conversation_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
-            """, ("$id", state.ConversationId), ("$state", JsonSerializer.Serialize(state)), ("$at", Iso(state.UpdatedAt)));
-        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var c = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await using var cmd = Command(c, """
+                INSERT INTO conversation_state (conversation_id, state, updated_at) VALUES ($id, $state, $at)
+                ON CONFLICT(conversation_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
+                """, ("$id", state.ConversationId), ("$state", JsonSerializer.Serialize(state)), ("$at", Iso(state.UpdatedAt)));
+            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
     }
 
     public async Task RecordAnswerAsync(AnswerRecord answer, CancellationToken cancellationToken)
     {
-        await using var c = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = Command(c, """
-            INSERT OR REPLACE INTO answers (answer_id, conversation_id, channel, question, route, sources, confidence, created_at)
-            VALUES ($id, $conv, $channel, $q, $route, $sources, $conf, $at)
-            """, ("$id", answer.AnswerId), ("$conv", answer.ConversationId), ("$channel", answer.Channel), ("$q", answer.Question),
-            ("$route", answer.Route), ("$sources", JsonSerializer.Serialize(answer.Sources)), ("$conf", answer.Confidence), ("$at", Iso(answer.CreatedAt)));
-        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var c = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await using var cmd = Command(c, """
+                INSERT OR REPLACE INTO answers (answer_id, conversation_id, channel, question, route, sources, confidence, created_at)
+                VALUES ($id, $conv, $channel, $q, $route, $sources, $conf, $at)
+                """, ("$id", answer.AnswerId), ("$conv", answer.ConversationId), ("$channel", answer.Channel), ("$q", answer.Question),
+                ("$route", answer.Route), ("$sources", JsonSerializer.Serialize(answer.Sources)), ("$conf", answer.Confidence), ("$at", Iso(answer.CreatedAt)));
+            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
     }
 
     public async Task<AnswerRecord?> GetAnswerAsync(string answerId, CancellationToken cancellationToken)
@@ -74,24 +93,40 @@ public sealed class SqliteConversationStore : IConversationStore
 
     public async Task LogUnansweredAsync(UnansweredQuestion question, CancellationToken cancellationToken)
     {
-        await using var c = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = Command(c, """
-            INSERT INTO unanswered (conversation_id, channel, question, best_score, best_source, created_at)
-            VALUES ($conv, $channel, $q, $score, $source, $at)
-            """, ("$conv", question.ConversationId), ("$channel", question.Channel), ("$q", question.Question),
-            ("$score", question.BestScore), ("$source", (object?)question.BestSource ?? DBNull.Value), ("$at", Iso(question.CreatedAt)));
-        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var c = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await using var cmd = Command(c, """
+                INSERT INTO unanswered (conversation_id, channel, question, best_score, best_source, created_at)
+                VALUES ($conv, $channel, $q, $score, $source, $at)
+                """, ("$conv", question.ConversationId), ("$channel", question.Channel), ("$q", question.Question),
+                ("$score", question.BestScore), ("$source", (object?)question.BestSource ?? DBNull.Value), ("$at", Iso(question.CreatedAt)));
+            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
     }
 
     public async Task RecordFeedbackAsync(FeedbackRecord feedback, CancellationToken cancellationToken)
     {
-        await using var c = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = Command(c, """
-            INSERT INTO feedback (answer_id, conversation_id, helpful, question, sources, created_at)
-            VALUES ($id, $conv, $helpful, $q, $sources, $at)
-            """, ("$id", feedback.AnswerId), ("$conv", feedback.ConversationId), ("$helpful", feedback.Helpful ? 1 : 0),
-            ("$q", feedback.Question), ("$sources", JsonSerializer.Serialize(feedback.Sources)), ("$at", Iso(feedback.CreatedAt)));
-        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var c = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await using var cmd = Command(c, """
+                INSERT INTO feedback (answer_id, conversation_id, helpful, question, sources, created_at)
+                VALUES ($id, $conv, $helpful, $q, $sources, $at)
+                """, ("$id", feedback.AnswerId), ("$conv", feedback.ConversationId), ("$helpful", feedback.Helpful ? 1 : 0),
+                ("$q", feedback.Question), ("$sources", JsonSerializer.Serialize(feedback.Sources)), ("$at", Iso(feedback.CreatedAt)));
+            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
     }
 
     public async Task<IReadOnlyList<UnansweredQuestion>> ListUnansweredAsync(int limit, CancellationToken cancellationToken)
@@ -117,10 +152,15 @@ public sealed class SqliteConversationStore : IConversationStore
         return list;
     }
 
+    public void Dispose() => _writeLock.Dispose();
+
     private async Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken)
     {
         var c = new SqliteConnection(_connectionString);
         await c.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // WAL + NORMAL: a commit survives a killed process (only an OS crash may lose the last ones),
+        // without an fsync per message.
+        await ExecuteAsync(c, "PRAGMA synchronous = NORMAL;", cancellationToken).ConfigureAwait(false);
         return c;
     }
 

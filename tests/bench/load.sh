@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Load benchmark: wrk (Debian) against the real service's /api/messages with expectReplies,
+# knowledge = ../shared/corpus/laws. Usage: bash tests/bench/load.sh [seconds] [connections]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds=${1:-20}; connections=${2:-32}
+command -v wrk >/dev/null || { echo "install wrk: apt-get install wrk" >&2; exit 1; }
+laws=$(cd ../shared/corpus/laws && pwd)
+work=$(mktemp -d)
+trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
+python3 -c "import json,sys; [print(json.loads(l)['question'].replace('\"','')) for l in open('../shared/eval/services-dev.jsonl')]" > "$work/questions.txt"
+dotnet build bot/LegalBot.Service -c Release -v q -nologo >/dev/null
+port=3990
+Knowledge__Path="$laws" Data__Path="$work/data" Conversation__MessagesPerMinute=10000 Logging__LogLevel__Default=Warning \
+  dotnet bot/LegalBot.Service/bin/Release/net10.0/LegalBot.Service.dll --urls "http://127.0.0.1:$port" > "$work/service.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.5; done
+curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { echo "service did not start:"; cat "$work/service.log"; exit 1; }
+echo "machine: $(nproc) cores, $(grep MemTotal /proc/meminfo | awk '{print int($2/1024/1024)}') GiB; knowledge: $(curl -s http://127.0.0.1:$port/healthz)"
+# Warm-up (JIT, caches), then the measured run.
+QUESTIONS="$work/questions.txt" wrk -t2 -c8 -d5s -s tests/bench/messages.lua "http://127.0.0.1:$port" >/dev/null
+QUESTIONS="$work/questions.txt" wrk -t2 -c"$connections" -d"${seconds}s" --latency -s tests/bench/messages.lua "http://127.0.0.1:$port"
