@@ -46,39 +46,19 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
 
     public async Task SaveStateAsync(ConversationState state, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await using var c = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-            await using var cmd = Command(c, """
-                INSERT INTO conversation_state (conversation_id, state, updated_at) VALUES ($id, $state, $at)
-                ON CONFLICT(conversation_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
-                """, ("$id", state.ConversationId), ("$state", JsonSerializer.Serialize(state)), ("$at", Iso(state.UpdatedAt)));
-            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+        await WriteAsync("""
+            INSERT INTO conversation_state (conversation_id, state, updated_at) VALUES ($id, $state, $at)
+            ON CONFLICT(conversation_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
+            """, [("$id", state.ConversationId), ("$state", JsonSerializer.Serialize(state)), ("$at", Iso(state.UpdatedAt))], cancellationToken);
     }
 
     public async Task RecordAnswerAsync(AnswerRecord answer, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await using var c = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-            await using var cmd = Command(c, """
-                INSERT OR REPLACE INTO answers (answer_id, conversation_id, channel, question, route, sources, confidence, created_at)
-                VALUES ($id, $conv, $channel, $q, $route, $sources, $conf, $at)
-                """, ("$id", answer.AnswerId), ("$conv", answer.ConversationId), ("$channel", answer.Channel), ("$q", answer.Question),
-                ("$route", answer.Route), ("$sources", JsonSerializer.Serialize(answer.Sources)), ("$conf", answer.Confidence), ("$at", Iso(answer.CreatedAt)));
-            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+        await WriteAsync("""
+            INSERT OR REPLACE INTO answers (answer_id, conversation_id, channel, question, route, sources, confidence, created_at)
+            VALUES ($id, $conv, $channel, $q, $route, $sources, $conf, $at)
+            """, [("$id", answer.AnswerId), ("$conv", answer.ConversationId), ("$channel", answer.Channel), ("$q", answer.Question),
+            ("$route", answer.Route), ("$sources", JsonSerializer.Serialize(answer.Sources)), ("$conf", answer.Confidence), ("$at", Iso(answer.CreatedAt))], cancellationToken);
     }
 
     public async Task<AnswerRecord?> GetAnswerAsync(string answerId, CancellationToken cancellationToken)
@@ -93,40 +73,20 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
 
     public async Task LogUnansweredAsync(UnansweredQuestion question, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await using var c = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-            await using var cmd = Command(c, """
-                INSERT INTO unanswered (conversation_id, channel, question, best_score, best_source, created_at)
-                VALUES ($conv, $channel, $q, $score, $source, $at)
-                """, ("$conv", question.ConversationId), ("$channel", question.Channel), ("$q", question.Question),
-                ("$score", question.BestScore), ("$source", (object?)question.BestSource ?? DBNull.Value), ("$at", Iso(question.CreatedAt)));
-            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+        await WriteAsync("""
+            INSERT INTO unanswered (conversation_id, channel, question, best_score, best_source, created_at)
+            VALUES ($conv, $channel, $q, $score, $source, $at)
+            """, [("$conv", question.ConversationId), ("$channel", question.Channel), ("$q", question.Question),
+            ("$score", question.BestScore), ("$source", (object?)question.BestSource ?? DBNull.Value), ("$at", Iso(question.CreatedAt))], cancellationToken);
     }
 
     public async Task RecordFeedbackAsync(FeedbackRecord feedback, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await using var c = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-            await using var cmd = Command(c, """
-                INSERT INTO feedback (answer_id, conversation_id, helpful, question, sources, created_at)
-                VALUES ($id, $conv, $helpful, $q, $sources, $at)
-                """, ("$id", feedback.AnswerId), ("$conv", feedback.ConversationId), ("$helpful", feedback.Helpful ? 1 : 0),
-                ("$q", feedback.Question), ("$sources", JsonSerializer.Serialize(feedback.Sources)), ("$at", Iso(feedback.CreatedAt)));
-            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+        await WriteAsync("""
+            INSERT INTO feedback (answer_id, conversation_id, helpful, question, sources, created_at)
+            VALUES ($id, $conv, $helpful, $q, $sources, $at)
+            """, [("$id", feedback.AnswerId), ("$conv", feedback.ConversationId), ("$helpful", feedback.Helpful ? 1 : 0),
+            ("$q", feedback.Question), ("$sources", JsonSerializer.Serialize(feedback.Sources)), ("$at", Iso(feedback.CreatedAt))], cancellationToken);
     }
 
     public async Task<IReadOnlyList<UnansweredQuestion>> ListUnansweredAsync(int limit, CancellationToken cancellationToken)
@@ -153,6 +113,22 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
     }
 
     public void Dispose() => _writeLock.Dispose();
+
+    /// <summary>Runs one write statement, queued behind any other write of this process.</summary>
+    private async Task WriteAsync(string sql, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var c = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await using var cmd = Command(c, sql, parameters);
+            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
 
     private async Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken)
     {
