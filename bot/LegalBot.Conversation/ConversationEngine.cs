@@ -71,7 +71,7 @@ public sealed class ConversationEngine(Func<KnowledgeRetriever> retriever, IConv
         if (decision?.Route == Routes.Greeting)
         {
             await store.SaveStateAsync(state, cancellationToken).ConfigureAwait(false);
-            var greeting = RouteClassifier.IsThanks(normalized) ? ConversationTexts.Thanks : ConversationTexts.Greeting;
+            var greeting = decision.Reason == RouteClassifier.ThanksReason ? ConversationTexts.Thanks : ConversationTexts.Greeting;
             return [Simple(ReplyKind.Greeting, Routes.Greeting, greeting, TopicActions())];
         }
         if (decision?.Route == Routes.Emergency)

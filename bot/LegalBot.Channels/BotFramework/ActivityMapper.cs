@@ -102,8 +102,6 @@ public static class ActivityMapper
                 sb.Append(string.Join('、', group.Select(c => c.Link is { Length: > 0 } link ? $"[{c.Location}]({link})" : c.Location)));
                 first = false;
             }
-            sb.Append('\n');
-            sb.Length--;
         }
         foreach (var note in reply.Notes) sb.Append("\n\n").Append(note);
         return sb.ToString();

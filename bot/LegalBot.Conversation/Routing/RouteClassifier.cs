@@ -10,6 +10,9 @@ namespace LegalBot.Conversation.Routing;
 /// </summary>
 public static class RouteClassifier
 {
+    /// <summary>The reason given for thanks (routed as a greeting, answered with 不客气).</summary>
+    public const string ThanksReason = "thanks";
+
     /// <summary>Decides from the text alone where that is possible (emergency, greeting, thanks, reset, named service).</summary>
     public static RouteDecision? FromText(string normalized)
     {
@@ -19,14 +22,11 @@ public static class RouteClassifier
         if (compact.Length <= 12 && RouteLexicon.Greeting.Any(g => compact == g || bare == g || compact.StartsWith(g, StringComparison.Ordinal) && compact.Length <= g.Length + 3))
             return new RouteDecision(Routes.Greeting, "greeting");
         if (compact.Length <= 10 && RouteLexicon.Thanks.Any(t => compact.Contains(t, StringComparison.Ordinal)))
-            return new RouteDecision(Routes.Greeting, "thanks");
+            return new RouteDecision(Routes.Greeting, ThanksReason);
         foreach (var (route, phrases) in RouteLexicon.Services)
             if (Find(compact, phrases) is { } phrase) return new RouteDecision(route, $"service phrase '{phrase}'");
         return null;
     }
-
-    public static bool IsThanks(string normalized) =>
-        normalized.Length <= 10 && RouteLexicon.Thanks.Any(t => normalized.Replace(" ", "", StringComparison.Ordinal).Contains(t, StringComparison.Ordinal));
 
     public static bool IsReset(string normalized) =>
         RouteLexicon.Reset.Contains(normalized.Replace(" ", "", StringComparison.Ordinal));

@@ -36,11 +36,12 @@ public static partial class MarkdownDocumentParser
         var markdown = Markdown.Parse(text, Pipeline);
 
         var front = FrontMatter.Empty;
+        string? frontMatterYaml = null;
         var blocks = markdown.ToList();
         if (blocks.Count > 0 && blocks[0] is YamlFrontMatterBlock yamlBlock)
         {
-            var yaml = string.Join('\n', yamlBlock.Lines.Lines.Take(yamlBlock.Lines.Count).Select(l => l.ToString()));
-            front = FrontMatter.Parse(yaml, yamlBlock.Line + 2, path, diagnostics);
+            frontMatterYaml = string.Join('\n', yamlBlock.Lines.Lines.Take(yamlBlock.Lines.Count).Select(l => l.ToString()));
+            front = FrontMatter.Parse(frontMatterYaml, yamlBlock.Line + 2, path, diagnostics);
             if (diagnostics.Count > 0) return new ParseResult(null, diagnostics);
             blocks.RemoveAt(0);
         }
@@ -72,7 +73,7 @@ public static partial class MarkdownDocumentParser
         var docId = front.Id ?? DefaultId(path);
         var part = front.Title is null && body.H1.Count > 1 ? body.H1[1] : null;
         var info = new DocumentInfo(docId, path, fileHash, title, part, kind, front.Region, front.Department,
-            front.Effective, front.Source, front.Tags, FrontMatterText(blocks, markdown));
+            front.Effective, front.Source, front.Tags, frontMatterYaml);
 
         var chunks = kind == DocumentKind.Regulation && body.Articles.Count > 0
             ? BuildArticleChunks(docId, part, body, path, diagnostics)
@@ -86,11 +87,6 @@ public static partial class MarkdownDocumentParser
         var p = relativePath.Replace('\\', '/');
         return p.EndsWith(".md", StringComparison.OrdinalIgnoreCase) ? p[..^3] : p;
     }
-
-    private static string? FrontMatterText(List<Block> _, MarkdownDocument markdown) =>
-        markdown.Count > 0 && markdown[0] is YamlFrontMatterBlock y
-            ? string.Join('\n', y.Lines.Lines.Take(y.Lines.Count).Select(l => l.ToString()))
-            : null;
 
     private static bool TryDecode(byte[] content, string path, out string text, List<KnowledgeDiagnostic> diagnostics)
     {

@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using LegalBot.Knowledge;
-
 using LegalBot.Knowledge.Search;
 using Microsoft.Extensions.Options;
 
