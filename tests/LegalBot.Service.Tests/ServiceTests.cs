@@ -124,6 +124,19 @@ public sealed class ServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_everyday_legal_aid_question_and_its_follow_up_are_answered_from_the_demo_guides()
+    {
+        var dl = new DirectLineClient(_service.Http);
+        await dl.StartAsync();
+        var first = (await dl.AskAsync("没钱请律师怎么办"))[0];
+        Assert.Contains("出处", first.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal("legal-aid", first.GetProperty("channelData").GetProperty("legalbot").GetProperty("route").GetString());
+        var follow = (await dl.AskAsync("那要带什么材料？"))[0].GetProperty("text").GetString()!;
+        Assert.Contains("申请法律援助办事指南", follow, StringComparison.Ordinal);
+        Assert.Contains("需要带的材料", follow, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Direct_line_tokens_are_scoped_to_one_conversation()
     {
         var alice = new DirectLineClient(_service.Http);

@@ -8,7 +8,7 @@ namespace LegalBot.Knowledge.Search;
 /// How well a chunk covers the question: the share of the question's content bigrams (after scaffolding is
 /// removed) found in the chunk's title, headings and text — directly, or through a synonym rule whose
 /// colloquial phrase holds the bigram and whose legal term the chunk contains (老板 → 用人单位).
-/// Bigrams found in no candidate at all (cross-word junk such as 须和) are left out. Used to re-rank the top
+/// Bigrams found in no candidate at all (cross-word junk such as 须和) are left out, unless a synonym rule knows them. Used to re-rank the top
 /// candidates (BM25 has no coordination factor) and, with a minimum of evidence, as answer confidence.
 /// </summary>
 public static class QueryCoverage
@@ -40,7 +40,12 @@ public static class QueryCoverage
         if (hit is null) return 0;
         var core = Bigrams(query.Core);
         var bigrams = new HashSet<string>(core, StringComparer.Ordinal);
-        if (attested is not null) bigrams.IntersectWith(attested);
+        if (attested is not null)
+        {
+            bigrams.IntersectWith(attested);
+            // Colloquial words a synonym rule knows (没钱 → 经济困难) are real words even though no statute uses them.
+            bigrams.UnionWith(query.Rules.SelectMany(r => Bigrams(r.Phrase)).Where(core.Contains));
+        }
         var haystack = Haystack(hit);
         // Only rules about the question's content count: question-form rules (哪些 → 下列, 去哪里 → 机关) are not evidence.
         var bridged = query.Rules
