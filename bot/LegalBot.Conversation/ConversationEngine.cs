@@ -82,7 +82,7 @@ public sealed class ConversationEngine(Func<KnowledgeRetriever> retriever, IConv
 
         var followUp = decision?.Route != Routes.Emergency && FollowUpDetector.IsFollowUp(normalized, state.LastQuestion, state.LastRoute);
         var question = followUp ? state.LastQuestion + " " + text : text;
-        var (result, best, confidence) = await RetrieveAsync(question, followUp ? state.LastDocumentId : null, cancellationToken).ConfigureAwait(false);
+        var (result, best, confidence) = await RetrieveAsync(text, followUp ? state.LastQuestion : null, cancellationToken).ConfigureAwait(false);
         var confident = confidence >= Options.ConfidenceThreshold;
         decision ??= followUp && state.LastRoute is not null
             ? new RouteDecision(state.LastRoute, "follow-up of the previous question")
@@ -119,17 +119,10 @@ public sealed class ConversationEngine(Func<KnowledgeRetriever> retriever, IConv
         return (decision, result, confidence);
     }
 
-    private async Task<(RetrievalResult Result, ChunkHit? Best, double Confidence)> RetrieveAsync(string question, string? preferDocument, CancellationToken cancellationToken)
+    /// <param name="context">For a follow-up, the previous question: it steers the search but counts less than the message.</param>
+    private async Task<(RetrievalResult Result, ChunkHit? Best, double Confidence)> RetrieveAsync(string text, string? context, CancellationToken cancellationToken)
     {
-        var r = retriever();
-        var result = await r.SearchAsync(question, new RetrievalOptions(SearchDepth), cancellationToken).ConfigureAwait(false);
-        if (preferDocument is not null)
-        {
-            // A follow-up stays on the previous topic's document when that document can answer it.
-            var within = await r.SearchAsync(question, new RetrievalOptions(SearchDepth, new SearchFilter(DocumentIds: new HashSet<string> { preferDocument })), cancellationToken).ConfigureAwait(false);
-            if (within.Best is not null && within.Confidence >= Options.ConfidenceThreshold)
-                result = within with { Hits = [.. within.Hits, .. result.Hits.Where(h => within.Hits.All(w => w.Chunk.Id != h.Chunk.Id))] };
-        }
+        var result = await retriever().SearchAsync(text, new RetrievalOptions(SearchDepth, Context: context), cancellationToken).ConfigureAwait(false);
         return (result, result.Best, result.Confidence);
     }
 

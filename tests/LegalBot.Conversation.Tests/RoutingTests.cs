@@ -42,6 +42,9 @@ public class RoutingTests
     [InlineData("多久能办完?", true)]
     [InlineData("离婚后孩子归谁抚养，财产怎么分，房子写的是男方名字", false)]
     [InlineData("那公证要带什么材料", false)]
+    [InlineData("离婚要带什么材料", false)]
+    [InlineData("在哪里申请？", true)]
+    [InlineData("费用多少", true)]
     public void Follow_ups_are_short_and_on_topic(string text, bool expected) =>
         Assert.Equal(expected, FollowUpDetector.IsFollowUp(TextNormalizer.Normalize(text), "法律援助是免费的吗", Routes.LegalAid));
 

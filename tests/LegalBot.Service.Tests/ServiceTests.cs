@@ -134,6 +134,9 @@ public sealed class ServiceTests : IAsyncLifetime
         var follow = (await dl.AskAsync("那要带什么材料？"))[0].GetProperty("text").GetString()!;
         Assert.Contains("申请法律援助办事指南", follow, StringComparison.Ordinal);
         Assert.Contains("需要带的材料", follow, StringComparison.Ordinal);
+        // A full question with its own topic starts a new topic even when it is short.
+        var divorce = (await dl.AskAsync("离婚要带什么材料"))[0].GetProperty("text").GetString()!;
+        Assert.Contains("协议离婚登记", divorce, StringComparison.Ordinal);
     }
 
     [Fact]

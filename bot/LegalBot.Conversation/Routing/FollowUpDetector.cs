@@ -1,3 +1,5 @@
+using LegalBot.Knowledge.Text;
+
 namespace LegalBot.Conversation.Routing;
 
 /// <summary>
@@ -11,8 +13,11 @@ public static class FollowUpDetector
     private static readonly string[] Cues =
     [
         "材料", "多久", "多长时间", "几天", "在哪", "哪里", "去哪", "费用", "收费", "要钱", "花钱", "怎么申请", "怎么办理", "流程", "步骤",
-        "电话", "地址", "时间", "需要什么", "带什么", "条件", "期限", "找谁", "向谁", "能不能", "可以吗", "有效吗",
+        "电话", "地址", "时间", "需要什么", "带什么", "条件", "期限", "找谁", "向谁", "能不能", "可以吗", "有效吗", "申请", "办理",
     ];
+
+    // Function characters left over once scaffolding and cues are gone ("那要带什么材料" → "带").
+    private const string FunctionChars = "要能需去得可以会该样办完到在带交给给做用的了吗呢吧呀啊";
 
     public static bool IsFollowUp(string normalized, string? lastQuestion, string? lastRoute)
     {
@@ -21,6 +26,11 @@ public static class FollowUpDetector
         if (compact.Length == 0 || compact.Length > MaxLength) return false;
         // Naming another service starts a new topic.
         if (RouteClassifier.FromText(normalized) is { } decision && decision.Route != lastRoute) return false;
-        return Openers.Any(o => compact.StartsWith(o, StringComparison.Ordinal)) || Cues.Any(c => compact.Contains(c, StringComparison.Ordinal));
+        var opener = Openers.FirstOrDefault(o => compact.StartsWith(o, StringComparison.Ordinal));
+        if (opener is null && !Cues.Any(c => compact.Contains(c, StringComparison.Ordinal))) return false;
+        // A message that still names a topic of its own ("离婚要带什么材料") is a new question, not a follow-up.
+        var residual = StopPhrases.Remove(opener is null ? compact : compact[opener.Length..]);
+        foreach (var cue in Cues) residual = residual.Replace(cue, "", StringComparison.Ordinal);
+        return residual.Count(c => TextNormalizer.IsCjk(c) && !FunctionChars.Contains(c, StringComparison.Ordinal)) < 2;
     }
 }

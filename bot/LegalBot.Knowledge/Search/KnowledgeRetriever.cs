@@ -4,7 +4,8 @@ using LegalBot.Knowledge.Text;
 
 namespace LegalBot.Knowledge.Search;
 
-public sealed record RetrievalOptions(int Top = 10, SearchFilter? Filter = null)
+/// <param name="Context">Earlier conversation (the previous question) that a follow-up depends on; its terms count less than the question's.</param>
+public sealed record RetrievalOptions(int Top = 10, SearchFilter? Filter = null, string? Context = null)
 {
     public static RetrievalOptions Default { get; } = new();
 }
@@ -31,7 +32,7 @@ public sealed class KnowledgeRetriever(IKnowledgeIndex index, QueryAnalyzer anal
     public async Task<RetrievalResult> SearchAsync(string question, RetrievalOptions? options, CancellationToken cancellationToken)
     {
         options ??= RetrievalOptions.Default;
-        var query = Analyzer.Analyze(question);
+        var query = Analyzer.Analyze(question, options.Context);
         var documents = await Index.GetDocumentsAsync(cancellationToken).ConfigureAwait(false);
         var named = NamedDocuments(query.Normalized, documents);
 

@@ -5,7 +5,8 @@ namespace LegalBot.Knowledge.Search;
 
 /// <summary>Weights for query terms. Tuned with <c>legalbot eval</c>; see README "Retrieval quality".</summary>
 /// <param name="Coverage">Weight of query coverage when re-ranking the top candidates (0 = off).</param>
-public sealed record QueryWeights(float Bigram = 1.0f, float Unigram = 0.35f, float Expansion = 0.7f, float Coverage = 0.3f)
+/// <param name="Context">Weight of conversation context (a follow-up's previous question) relative to the question itself.</param>
+public sealed record QueryWeights(float Bigram = 1.0f, float Unigram = 0.35f, float Expansion = 0.7f, float Coverage = 0.3f, float Context = 0.4f)
 {
     public static QueryWeights Default { get; } = new();
 }
@@ -33,7 +34,9 @@ public sealed class QueryAnalyzer(Tokenizer tokenizer, SynonymTable synonyms, Qu
     public SynonymTable Synonyms { get; } = synonyms;
     public QueryWeights Weights { get; } = weights;
 
-    public AnalyzedQuery Analyze(string question)
+    /// <param name="context">Earlier conversation a follow-up depends on: its terms join the query at
+    /// <see cref="QueryWeights.Context"/>, but confidence is still judged on the question itself.</param>
+    public AnalyzedQuery Analyze(string question, string? context = null)
     {
         var normalized = TextNormalizer.Normalize(question);
         var rules = Synonyms.Match(normalized);
@@ -47,6 +50,13 @@ public sealed class QueryAnalyzer(Tokenizer tokenizer, SynonymTable synonyms, Qu
         AddTerms(terms, Tokenizer.Tokenize(core), Weights.Bigram, Weights.Unigram);
         foreach (var e in expansions)
             AddTerms(terms, Tokenizer.Tokenize(e), Weights.Bigram * Weights.Expansion, Weights.Unigram * Weights.Expansion);
+        if (!string.IsNullOrWhiteSpace(context))
+        {
+            var c = TextNormalizer.Normalize(context);
+            AddTerms(terms, Tokenizer.Tokenize(StopPhrases.Remove(c)), Weights.Bigram * Weights.Context, Weights.Unigram * Weights.Context);
+            foreach (var e in Synonyms.Expand(c))
+                AddTerms(terms, Tokenizer.Tokenize(e), Weights.Bigram * Weights.Expansion * Weights.Context, Weights.Unigram * Weights.Expansion * Weights.Context);
+        }
         return new AnalyzedQuery(question, normalized, core, expansions, rules, article, new SparseQuery(terms));
     }
 
