@@ -1,5 +1,6 @@
 using LegalBot.Knowledge.Documents;
 using LegalBot.Knowledge.Index;
+using LegalBot.Knowledge.Offices;
 using LegalBot.Knowledge.Search;
 using LegalBot.Knowledge.Text;
 
@@ -14,6 +15,7 @@ public sealed class KnowledgeBase : IDisposable
     private readonly EmbeddedIndex _index;
     private readonly string _synonymsPath;
     private volatile KnowledgeRetriever _retriever;
+    private volatile OfficeDirectory _offices = OfficeDirectory.Empty;
 
     private readonly RetrievalSettings _settings;
 
@@ -34,6 +36,9 @@ public sealed class KnowledgeBase : IDisposable
     public EmbeddedIndex EmbeddedIndex => _index;
     public KnowledgeRetriever Retriever => _retriever;
 
+    /// <summary>The office directory from the indexed <c>kind: office</c> files; swapped whole on each refresh.</summary>
+    public OfficeDirectory Offices => _offices;
+
     /// <param name="folder">The knowledge folder.</param>
     /// <param name="dataDirectory">Where the index persists; null keeps it in memory.</param>
     /// <param name="synonymsPath">Synonym file; null means <c>{folder}/synonyms.txt</c>.</param>
@@ -45,7 +50,9 @@ public sealed class KnowledgeBase : IDisposable
         settings ??= RetrievalSettings.Default;
         var encoder = new SparseEncoder(settings.MaxGram == Tokenizer.Default.MaxGram ? Tokenizer.Default : new Tokenizer(settings.MaxGram), settings.Bm25);
         var index = await EmbeddedIndex.OpenAsync(dataDirectory, encoder, cancellationToken).ConfigureAwait(false);
-        return new KnowledgeBase(folder, index, synonymsPath ?? KnowledgeFolder.SynonymsPath(folder), settings);
+        var kb = new KnowledgeBase(folder, index, synonymsPath ?? KnowledgeFolder.SynonymsPath(folder), settings);
+        kb._offices = OfficeDirectory.FromDocuments(await index.GetDocumentsAsync(cancellationToken).ConfigureAwait(false));
+        return kb;
     }
 
     /// <summary>Syncs the index with the folder and reloads synonyms; returns what changed and every problem found.</summary>
@@ -54,6 +61,7 @@ public sealed class KnowledgeBase : IDisposable
         var report = await new KnowledgeFolderIndexer(_index).RunAsync(Folder, cancellationToken).ConfigureAwait(false);
         var (synonyms, problems) = await SynonymTable.LoadAsync(_synonymsPath, cancellationToken).ConfigureAwait(false);
         _retriever = CreateRetriever(synonyms);
+        _offices = OfficeDirectory.FromDocuments(await _index.GetDocumentsAsync(cancellationToken).ConfigureAwait(false));
         return problems.Count == 0 ? report : report with { Diagnostics = [.. report.Diagnostics, .. problems] };
     }
 

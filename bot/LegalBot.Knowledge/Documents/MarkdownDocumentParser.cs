@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using LegalBot.Knowledge.Offices;
 using LegalBot.Knowledge.Text;
 using Markdig;
 using Markdig.Extensions.Yaml;
@@ -37,11 +38,13 @@ public static partial class MarkdownDocumentParser
 
         var front = FrontMatter.Empty;
         string? frontMatterYaml = null;
+        var frontMatterLine = 1;
         var blocks = markdown.ToList();
         if (blocks.Count > 0 && blocks[0] is YamlFrontMatterBlock yamlBlock)
         {
             frontMatterYaml = string.Join('\n', yamlBlock.Lines.Lines.Take(yamlBlock.Lines.Count).Select(l => l.ToString()));
-            front = FrontMatter.Parse(frontMatterYaml, yamlBlock.Line + 2, path, diagnostics);
+            frontMatterLine = yamlBlock.Line + 2;
+            front = FrontMatter.Parse(frontMatterYaml, frontMatterLine, path, diagnostics);
             if (diagnostics.Count > 0) return new ParseResult(null, diagnostics);
             blocks.RemoveAt(0);
         }
@@ -71,6 +74,9 @@ public static partial class MarkdownDocumentParser
         if (diagnostics.Count > 0 || title is null) return new ParseResult(null, diagnostics);
 
         var docId = front.Id ?? DefaultId(path);
+        // An office file must also be a valid directory entry; otherwise its last good version keeps serving.
+        if (kind == DocumentKind.Office && OfficeProfile.Parse(frontMatterYaml ?? "", frontMatterLine, path, docId, title, diagnostics) is null)
+            return new ParseResult(null, diagnostics);
         var part = front.Title is null && body.H1.Count > 1 ? body.H1[1] : null;
         var info = new DocumentInfo(docId, path, fileHash, title, part, kind, front.Region, front.Department,
             front.Effective, front.Source, front.Tags, frontMatterYaml);
