@@ -4,7 +4,13 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 results="TestResults"
 rm -rf "$results"
-dotnet test LegalBot.sln --configuration Release --logger "trx" --results-directory "$results" "$@"
+. tests/postgres.sh
+PG_FILTER=""
+trap pg_stop EXIT
+pg_start || { echo "0 passed, 1 failed"; exit 1; }
+filter=()
+if [ -n "$PG_FILTER" ]; then filter=(--filter "$PG_FILTER"); fi
+dotnet test LegalBot.sln --configuration Release --logger "trx" --results-directory "$results" "${filter[@]}" "$@"
 status=$?
 passed=0 failed=0
 for trx in "$results"/*.trx; do

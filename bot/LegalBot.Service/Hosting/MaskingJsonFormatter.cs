@@ -1,27 +1,8 @@
-using System.Text.RegularExpressions;
+using LegalBot.Cases.Privacy;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
 
 namespace LegalBot.Service.Hosting;
-
-/// <summary>Masks mainland mobile numbers and resident ID numbers (logs must never carry them in full).</summary>
-public static partial class PiiMasking
-{
-    public static string Mask(string text)
-    {
-        if (string.IsNullOrEmpty(text)) return text;
-        text = IdNumber().Replace(text, m => m.Value[..4] + new string('*', m.Value.Length - 8) + m.Value[^4..]);
-        return Mobile().Replace(text, m => m.Value[..3] + "****" + m.Value[^4..]);
-    }
-
-    // 18-digit resident ID (last char may be X), not inside a longer number.
-    [GeneratedRegex(@"(?<!\d)\d{17}[\dXx](?!\d)")]
-    private static partial Regex IdNumber();
-
-    // 11-digit mobile starting 1[3-9], optionally +86, not inside a longer number.
-    [GeneratedRegex(@"(?<!\d)1[3-9]\d{9}(?!\d)")]
-    private static partial Regex Mobile();
-}
 
 /// <summary>A JSON console formatter that masks personal numbers in every message and exception text.</summary>
 public sealed class MaskingJsonFormatter : ConsoleFormatter

@@ -1,0 +1,33 @@
+namespace LegalBot.Cases.Storage;
+
+/// <summary>Cases, their history and their outgoing notifications. Personal fields are encrypted at rest.</summary>
+public interface ICaseStore
+{
+    /// <summary>
+    /// Files a case, its first history entry and (when the office has a webhook) its notification, in one
+    /// transaction. Idempotent: a second call with the same idempotency key returns the first case.
+    /// </summary>
+    Task<CaseCreation> CreateAsync(NewCase newCase, CancellationToken cancellationToken);
+
+    Task<CaseRecord?> GetAsync(string reference, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<CaseRecord>> ListAsync(CaseQuery query, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<CaseEvent>> GetHistoryAsync(string reference, CancellationToken cancellationToken);
+
+    /// <summary>Moves a case along its lifecycle; claiming also assigns it to <paramref name="actor"/>.</summary>
+    /// <exception cref="CaseUpdateException">The case does not exist or the move is not allowed from its current status.</exception>
+    Task<CaseRecord> ChangeStatusAsync(string reference, CaseStatus target, string actor, string? note, CancellationToken cancellationToken);
+
+    /// <summary>Takes up to <paramref name="max"/> due notifications for <paramref name="lease"/>, so two dispatchers never send the same one at once.</summary>
+    Task<IReadOnlyList<CaseNotification>> LeaseDueNotificationsAsync(TimeSpan lease, int max, CancellationToken cancellationToken);
+
+    Task MarkDeliveredAsync(long notificationId, CancellationToken cancellationToken);
+
+    Task MarkFailedAsync(long notificationId, string failure, DateTimeOffset nextAttemptAt, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<CaseNotification>> ListNotificationsAsync(string? reference, CancellationToken cancellationToken);
+
+    /// <summary>Erases the personal fields of closed and referred cases last changed before <paramref name="cutoff"/>; returns how many.</summary>
+    Task<int> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
+}
