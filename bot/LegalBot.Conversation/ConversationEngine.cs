@@ -1,5 +1,6 @@
 using System.Text;
 using LegalBot.Conversation.Answering;
+using LegalBot.Conversation.Intake;
 using LegalBot.Conversation.Routing;
 using LegalBot.Conversation.State;
 using LegalBot.Knowledge.Documents;
@@ -28,9 +29,12 @@ public sealed record EngineOptions
 /// <summary>
 /// The channel-neutral conversation engine: message + stored conversation state → replies. Routes every
 /// message, answers extractively with citations, says honestly when it does not know (and logs the question
-/// for staff), resolves short follow-ups against the previous topic, records feedback. No HTTP here.
+/// for staff), resolves short follow-ups against the previous topic, records feedback, and hands applications
+/// and progress queries to the <see cref="IntakeCoordinator"/>. No HTTP here.
 /// </summary>
-public sealed class ConversationEngine(Func<KnowledgeRetriever> retriever, IConversationStore store, EngineOptions options, TimeProvider time)
+/// <param name="intake">Intake dialogs and cases; null only for evaluation runs that classify questions.</param>
+public sealed class ConversationEngine(Func<KnowledgeRetriever> retriever, IConversationStore store, EngineOptions options, TimeProvider time,
+    IntakeCoordinator? intake = null)
 {
     public const string FeedbackAction = "feedback";
     // Further sources are cited when they score at least this share of the best finite score.
@@ -68,6 +72,18 @@ public sealed class ConversationEngine(Func<KnowledgeRetriever> retriever, IConv
 
         var replies = new List<OutboundReply>();
         var decision = RouteClassifier.FromText(normalized);
+        var offerResume = false;
+        if (intake is not null)
+        {
+            var turn = await intake.HandleAsync(message, state, text, decision, LegalBasisAsync, cancellationToken).ConfigureAwait(false);
+            state = turn.State;
+            offerResume = turn.OfferResume;
+            if (turn.Handled)
+            {
+                await store.SaveStateAsync(state, cancellationToken).ConfigureAwait(false);
+                return turn.Replies;
+            }
+        }
         if (decision?.Route == Routes.Greeting)
         {
             await store.SaveStateAsync(state, cancellationToken).ConfigureAwait(false);
@@ -105,8 +121,17 @@ public sealed class ConversationEngine(Func<KnowledgeRetriever> retriever, IConv
         }
 
         if (truncated) replies[0] = replies[0] with { Notes = [ConversationTexts.TextTooLong, .. replies[0].Notes] };
+        if (offerResume) replies.Add(IntakeCoordinator.ResumeOffer(state.Dialog?.Flow));
         await store.SaveStateAsync(state, cancellationToken).ConfigureAwait(false);
         return replies;
+    }
+
+    /// <summary>The article or guide section that states the rule an intake prompt relies on; null when the knowledge base has none.</summary>
+    private async Task<Citation?> LegalBasisAsync(LegalBasis basis, CancellationToken cancellationToken)
+    {
+        var result = await retriever().SearchAsync(basis.Query, new RetrievalOptions(SearchDepth), cancellationToken).ConfigureAwait(false);
+        var stating = result.Hits.FirstOrDefault(h => h.Chunk.Text.Replace("*", "", StringComparison.Ordinal).Contains(basis.Phrase, StringComparison.Ordinal));
+        return stating is null ? null : ToCitation(stating);
     }
 
     /// <summary>The route the engine would give a message with no history (for evaluation).</summary>
@@ -142,7 +167,7 @@ public sealed class ConversationEngine(Func<KnowledgeRetriever> retriever, IConv
         await store.RecordAnswerAsync(new AnswerRecord(answerId, message.ConversationId, message.Channel, message.Text ?? question, route,
             cited.Select(c => c.Chunk.Id).ToList(), confidence, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         return new OutboundReply(ReplyKind.Answer, route, lead, quote, cited.Select(ToCitation).ToList(),
-            [ConversationTexts.HotlineHint], actions, feedback, confidence, answerId);
+            [ConversationTexts.HotlineHint], actions, feedback, confidence, answerId, intake?.OfficeFor(route, question));
     }
 
     private static OutboundReply NotSure(string route, RetrievalResult result, double confidence)

@@ -17,7 +17,17 @@ public enum ReplyKind
     Greeting,
     Reset,
     Acknowledgement,
+    /// <summary>A question of an intake or progress-query dialog.</summary>
+    Intake,
+    /// <summary>A case was filed: the reference number and the office.</summary>
+    CaseFiled,
+    /// <summary>A case's progress, after the citizen proved it is theirs.</summary>
+    CaseStatus,
 }
+
+/// <summary>Where to go: an office's name, address, phone and hours.</summary>
+/// <param name="Demo">Demo data: channels say so next to the name.</param>
+public sealed record OfficeCard(string Name, string Address, string Phone, string Hours, bool Demo);
 
 /// <summary>Where a quoted passage comes from: 《title》 + article label or section path, with a link when known.</summary>
 public sealed record Citation(string Title, string Location, string? Link, string ChunkId);
@@ -43,6 +53,7 @@ public sealed record SuggestedAction(string Title, string Value, ActionKind Kind
 /// <param name="Notes">Further lines: hotline hints, what to do next.</param>
 /// <param name="Actions">Suggested follow-ups and service offers (buttons).</param>
 /// <param name="Feedback">有帮助/没帮助 buttons (payload actions) for answers.</param>
+/// <param name="Office">The office to go to or call, when the reply names one.</param>
 public sealed record OutboundReply(
     ReplyKind Kind,
     string Route,
@@ -53,4 +64,5 @@ public sealed record OutboundReply(
     IReadOnlyList<SuggestedAction> Actions,
     IReadOnlyList<SuggestedAction> Feedback,
     double Confidence,
-    string? AnswerId);
+    string? AnswerId,
+    OfficeCard? Office = null);

@@ -1,3 +1,5 @@
+using LegalBot.Conversation.Intake;
+
 namespace LegalBot.Conversation.State;
 
 /// <summary>What the engine remembers between turns of one conversation.</summary>
@@ -5,13 +7,17 @@ namespace LegalBot.Conversation.State;
 /// <param name="LastDocumentId">The document the last answer came from.</param>
 /// <param name="LastRoute">The last route.</param>
 /// <param name="Turns">Messages handled so far.</param>
+/// <param name="Dialog">The intake or progress-query dialog in progress, if any.</param>
+/// <param name="LastCaseReference">The case this conversation filed last (a repeated 确认提交 is answered with it).</param>
 public sealed record ConversationState(
     string ConversationId,
     string? LastQuestion,
     string? LastDocumentId,
     string? LastRoute,
     int Turns,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    DialogState? Dialog = null,
+    string? LastCaseReference = null)
 {
     public static ConversationState New(string conversationId, DateTimeOffset now) => new(conversationId, null, null, null, 0, now);
 }
@@ -38,4 +44,7 @@ public interface IConversationStore
     Task RecordFeedbackAsync(FeedbackRecord feedback, CancellationToken cancellationToken);
     Task<IReadOnlyList<UnansweredQuestion>> ListUnansweredAsync(int limit, CancellationToken cancellationToken);
     Task<IReadOnlyList<FeedbackRecord>> ListFeedbackAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>Deletes conversation states (unfinished dialogs included) and staff log entries older than <paramref name="cutoff"/>.</summary>
+    Task<int> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
 }

@@ -45,4 +45,11 @@ public sealed class InMemoryConversationStore : IConversationStore
 
     public Task<IReadOnlyList<FeedbackRecord>> ListFeedbackAsync(int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<FeedbackRecord>>(_feedback.Reverse().Take(limit).ToList());
+
+    public Task<int> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var stale = _states.Values.Where(s => s.UpdatedAt < cutoff).Select(s => s.ConversationId).ToList();
+        foreach (var id in stale) _states.TryRemove(id, out _);
+        return Task.FromResult(stale.Count);
+    }
 }

@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Text.Json;
+using LegalBot.Cases.Privacy;
 using Microsoft.Data.Sqlite;
 
 namespace LegalBot.Conversation.State;
 
 /// <summary>
 /// The default store: one SQLite file (WAL mode) under the data directory. Each call opens a pooled
-/// connection, so the store is safe to share across requests.
+/// connection, so the store is safe to share across requests. A state holding an intake dialog (name, mobile,
+/// description) is encrypted with the field protector before it is written.
 /// </summary>
 public sealed class SqliteConversationStore : IConversationStore, IDisposable
 {
@@ -15,13 +17,20 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
     // Queuing writes here keeps every write on the fast path.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
-    private SqliteConversationStore(string connectionString) => _connectionString = connectionString;
+    private readonly IFieldProtector? _protector;
 
-    public static async Task<SqliteConversationStore> OpenAsync(string databasePath, CancellationToken cancellationToken)
+    private SqliteConversationStore(string connectionString, IFieldProtector? protector)
+    {
+        _connectionString = connectionString;
+        _protector = protector;
+    }
+
+    /// <param name="protector">Encrypts states that carry personal data; null only in tests that inspect nothing personal.</param>
+    public static async Task<SqliteConversationStore> OpenAsync(string databasePath, CancellationToken cancellationToken, IFieldProtector? protector = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
         var cs = new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 10 }.ToString();
-        var store = new SqliteConversationStore(cs);
+        var store = new SqliteConversationStore(cs, protector);
         await using var c = await store.ConnectAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(c, """
             PRAGMA journal_mode = WAL;
@@ -40,8 +49,11 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
     {
         await using var c = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = Command(c, "SELECT state FROM conversation_state WHERE conversation_id = $id", ("$id", conversationId));
-        var json = await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
-        return json is null ? null : JsonSerializer.Deserialize<ConversationState>(json);
+        var stored = await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+        if (stored is null) return null;
+        if (stored.StartsWith('{')) return JsonSerializer.Deserialize<ConversationState>(stored);
+        if (_protector is null) throw new InvalidOperationException("conversation state is encrypted but no encryption key is configured");
+        return JsonSerializer.Deserialize<ConversationState>(_protector.Unprotect(stored, StateContext(conversationId)));
     }
 
     public async Task SaveStateAsync(ConversationState state, CancellationToken cancellationToken)
@@ -49,7 +61,24 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         await WriteAsync("""
             INSERT INTO conversation_state (conversation_id, state, updated_at) VALUES ($id, $state, $at)
             ON CONFLICT(conversation_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
-            """, [("$id", state.ConversationId), ("$state", JsonSerializer.Serialize(state)), ("$at", Iso(state.UpdatedAt))], cancellationToken);
+            """, [("$id", state.ConversationId), ("$state", Seal(state)), ("$at", Iso(state.UpdatedAt))], cancellationToken);
+    }
+
+    private string Seal(ConversationState state)
+    {
+        var json = JsonSerializer.Serialize(state);
+        return state.Dialog is null || _protector is null ? json : _protector.Protect(json, StateContext(state.ConversationId));
+    }
+
+    private static string StateContext(string conversationId) => "conversation:" + conversationId;
+
+    public async Task<int> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var before = Iso(cutoff);
+        var total = 0;
+        foreach (var (table, column) in new[] { ("conversation_state", "updated_at"), ("answers", "created_at"), ("unanswered", "created_at"), ("feedback", "created_at") })
+            total += await WriteAsync($"DELETE FROM {table} WHERE {column} < $cutoff", [("$cutoff", before)], cancellationToken).ConfigureAwait(false);
+        return total;
     }
 
     public async Task RecordAnswerAsync(AnswerRecord answer, CancellationToken cancellationToken)
@@ -115,14 +144,14 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
     public void Dispose() => _writeLock.Dispose();
 
     /// <summary>Runs one write statement, queued behind any other write of this process.</summary>
-    private async Task WriteAsync(string sql, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
+    private async Task<int> WriteAsync(string sql, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await using var c = await ConnectAsync(cancellationToken).ConfigureAwait(false);
             await using var cmd = Command(c, sql, parameters);
-            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -1,0 +1,359 @@
+using LegalBot.Knowledge.Offices;
+using static LegalBot.Conversation.Intake.IntakeSteps;
+
+namespace LegalBot.Conversation.Intake;
+
+/// <summary>One question of a dialog: what to say, the options (buttons, or numbered replies), and the legal basis to cite.</summary>
+/// <param name="Basis">When the text states a rule, the article or guide section to find and cite.</param>
+/// <param name="Office">An office card to show with the question.</param>
+public sealed record DialogPrompt(string Lead, IReadOnlyList<string> Notes, IReadOnlyList<string> Options, LegalBasis? Basis = null, Office? Office = null);
+
+/// <summary>A rule a prompt states: found by <paramref name="Query"/>, cited only from a passage that says <paramref name="Phrase"/>.</summary>
+public sealed record LegalBasis(string Query, string Phrase);
+
+public abstract record DialogOutcome
+{
+    private DialogOutcome() { }
+
+    /// <summary>Ask the next question.</summary>
+    public sealed record Question(DialogState State, DialogPrompt Prompt) : DialogOutcome;
+
+    /// <summary>The citizen confirmed: file the case.</summary>
+    public sealed record Submit(DialogState State) : DialogOutcome;
+
+    /// <summary>The dialog ended without a case (cancelled, or consent refused: then the office to go to in person).</summary>
+    public sealed record Ended(string Message, Office? Office) : DialogOutcome;
+
+    /// <summary>The message is a question, not an answer: answer it and offer to resume.</summary>
+    public sealed record NotAnAnswer(DialogState State) : DialogOutcome;
+
+    /// <summary>Progress query: check the phone tail against the case.</summary>
+    public sealed record CheckStatus(DialogState State, string Reference, string PhoneTail) : DialogOutcome;
+}
+
+/// <summary>
+/// The legal-aid, mediation and progress-query dialogs as a pure state machine: (state, answer) → outcome.
+/// Every answer is validated; an invalid one is asked again with the reason. No I/O: filing the case and
+/// citing the legal basis are the coordinator's job.
+/// </summary>
+public static class IntakeDialog
+{
+    private const string Yes = "yes";
+    private const string No = "no";
+    private const int MaxDescription = 500;
+
+    /// <summary>Starts a flow, taking what the first message already says (the matter, the dispute, the place).</summary>
+    public static DialogOutcome Start(string flow, string firstMessage, OfficeDirectory offices, string idempotencyKey, int retentionDays)
+    {
+        var state = new DialogState(flow, "", new Dictionary<string, string>(), false, [], idempotencyKey);
+        var preface = new List<string> { flow == LegalAidFlow ? IntakeTexts.StartLegalAid : IntakeTexts.StartMediation };
+        var compact = IntakeInput.Compact(firstMessage);
+        if (flow == LegalAidFlow && IntakeTexts.Matters.FirstOrDefault(m => m.Keywords.Any(k => compact.Contains(k, StringComparison.Ordinal))) is { Option: not null } matter)
+        {
+            state = SetMatter(state, matter.Detail);
+            preface.Add(IntakeTexts.Recorded(IntakeTexts.MatterLabel, matter.Detail));
+        }
+        if (flow == MediationFlow && IntakeTexts.Disputes.FirstOrDefault(d => d.Keywords.Any(k => compact.Contains(k, StringComparison.Ordinal))) is { Option: not null } dispute)
+        {
+            state = state.With((Dispute, dispute.Option));
+            preface.Add(IntakeTexts.Recorded(IntakeTexts.DisputeLabel, dispute.Option));
+        }
+        var where = offices.Resolve(firstMessage);
+        if (where.Outcome == AreaLookupOutcome.Found && state.Has(Dispute) == (flow == MediationFlow))
+        {
+            var (withArea, note) = SetArea(state, where.Area!, offices);
+            if (withArea is not null) { state = withArea; preface.Add(note); }
+        }
+        return Advance(state, offices, retentionDays, preface);
+    }
+
+    /// <summary>The citizen's reply to the current question.</summary>
+    public static DialogOutcome Handle(DialogState state, string text, OfficeDirectory offices, int retentionDays)
+    {
+        if (IntakeInput.IsOneOf(text, IntakeTexts.CancelPhrases)) return new DialogOutcome.Ended(IntakeTexts.Cancelled, null);
+        if (state.Paused)
+        {
+            return IntakeInput.IsOneOf(text, IntakeTexts.ResumePhrases)
+                ? Ask(state with { Paused = false }, offices, retentionDays, [])
+                : new DialogOutcome.NotAnAnswer(state);
+        }
+
+        var question = IntakeInput.LooksLikeQuestion(text);
+        switch (state.Step)
+        {
+            case Matter:
+            {
+                var i = IntakeInput.MatchOption(text, IntakeTexts.Matters.Select(m => m.Option).ToList());
+                if (i is null) return question ? Pause(state) : Retry(state, IntakeTexts.ChooseFromOptions, offices, retentionDays);
+                return Advance(SetMatter(state, IntakeTexts.Matters[i.Value].Detail), offices, retentionDays, []);
+            }
+            case Migrant:
+            {
+                var i = YesNo(text) is { } yn ? (yn ? 0 : 1) : IntakeInput.MatchOption(text, IntakeTexts.MigrantChoices.Select(c => c.Option).ToList());
+                if (i is null) return question ? Pause(state) : Retry(state, IntakeTexts.ChooseFromOptions, offices, retentionDays);
+                return i == 0
+                    ? Advance(state.With((Migrant, Yes), (Exemption, IntakeTexts.MigrantChoices[0].Detail)), offices, retentionDays, [])
+                    : Advance(state.With((Migrant, No)), offices, retentionDays, []);
+            }
+            case Exemption:
+            {
+                var i = IntakeInput.MatchOption(text, IntakeTexts.ExemptionChoices.Select(c => c.Option).ToList())
+                    ?? (YesNo(text) == false ? IntakeTexts.ExemptionChoices.Length - 1 : null);
+                if (i is null) return question ? Pause(state) : Retry(state, IntakeTexts.ChooseFromOptions, offices, retentionDays);
+                var last = i == IntakeTexts.ExemptionChoices.Length - 1;
+                return Advance(state.With((Exemption, IntakeTexts.ExemptionChoices[i.Value].Detail)), offices, retentionDays,
+                    last ? [IntakeTexts.HardshipStatementNote] : []);
+            }
+            case Dispute:
+            {
+                var i = IntakeInput.MatchOption(text, IntakeTexts.Disputes.Select(d => d.Option).ToList());
+                if (i is null)
+                {
+                    var compact = IntakeInput.Compact(text);
+                    var byKeyword = IntakeTexts.Disputes.FirstOrDefault(d => d.Keywords.Any(k => compact.Contains(k, StringComparison.Ordinal)));
+                    if (byKeyword.Option is null) return question ? Pause(state) : Retry(state, IntakeTexts.ChooseFromOptions, offices, retentionDays);
+                    return Advance(state.With((Dispute, byKeyword.Option)), offices, retentionDays, []);
+                }
+                // A changed dispute type may need another committee: ask the place again only if the office no longer takes it.
+                var changed = state.With((Dispute, IntakeTexts.Disputes[i.Value].Option));
+                return Advance(RecheckOffice(changed, offices), offices, retentionDays, []);
+            }
+            case Party:
+            {
+                var i = IntakeInput.MatchOption(text, IntakeTexts.Parties);
+                var value = i is { } k ? IntakeTexts.Parties[k] : text.Trim();
+                if (i is null && (question || value.Length is 0 or > 20 || IntakeInput.ParseMobile(value) is not null))
+                    return question ? Pause(state) : Retry(state, IntakeTexts.PartyInvalid, offices, retentionDays);
+                return Advance(state.With((Party, value)), offices, retentionDays, []);
+            }
+            case Location:
+                return HandleArea(state, text, offices, retentionDays, question);
+            case Name:
+            {
+                var name = IntakeInput.ParseName(text);
+                if (name is null) return question ? Pause(state) : Retry(state, IntakeTexts.NameInvalid, offices, retentionDays);
+                return Advance(state.With((Name, name)), offices, retentionDays, []);
+            }
+            case Mobile:
+            {
+                var mobile = IntakeInput.ParseMobile(text);
+                if (mobile is null) return question && !text.Any(char.IsAsciiDigit) ? Pause(state) : Retry(state, IntakeTexts.MobileInvalid, offices, retentionDays);
+                return Advance(state.With((Mobile, mobile)), offices, retentionDays, []);
+            }
+            case Description:
+            {
+                // Any text is a description here, questions included ("老板不给钱怎么办" is exactly the matter).
+                var d = text.Trim();
+                if (d.Length < 5) return Retry(state, IntakeTexts.DescriptionTooShort, offices, retentionDays);
+                if (d.Length > MaxDescription) return Retry(state, IntakeTexts.DescriptionTooLong, offices, retentionDays);
+                return Advance(state.With((Description, d)), offices, retentionDays, []);
+            }
+            case Consent:
+            {
+                if (IntakeInput.IsOneOf(text, IntakeTexts.DisagreePhrases))
+                    return new DialogOutcome.Ended(IntakeTexts.ConsentRefused(state.Get(OfficeName) ?? ""), offices.Get(state.Get(OfficeId) ?? ""));
+                if (IntakeInput.IsOneOf(text, IntakeTexts.AgreePhrases))
+                    return Advance(state.With((Consent, IntakeTexts.ConsentVersion)), offices, retentionDays, []);
+                return question ? Pause(state) : Retry(state, IntakeTexts.ChooseFromOptions, offices, retentionDays);
+            }
+            case Confirm:
+            {
+                if (IntakeInput.IsOneOf(text, IntakeTexts.ConfirmPhrases)) return new DialogOutcome.Submit(state);
+                if (IntakeInput.IsOneOf(text, IntakeTexts.EditPhrases)) return Ask(state with { Step = Edit }, offices, retentionDays, []);
+                return question ? Pause(state) : Retry(state, IntakeTexts.ChooseFromOptions, offices, retentionDays);
+            }
+            case Edit:
+            {
+                var editable = EditableFields(state.Flow);
+                var i = IntakeInput.MatchOption(text, editable.Select(e => e.Label).ToList());
+                if (i is null) return question ? Pause(state) : Retry(state, IntakeTexts.ChooseFromOptions, offices, retentionDays);
+                var cleared = state.With(editable[i.Value].Clears.Select(f => (f, (string?)null)).ToArray());
+                return Advance(cleared, offices, retentionDays, []);
+            }
+            case Reference:
+            {
+                var reference = LegalBot.Cases.ReferenceNumbers.Find(text);
+                if (reference is null) return question ? Pause(state) : Retry(state, IntakeTexts.StatusAskReference, offices, retentionDays);
+                return Advance(state.With((Reference, reference)), offices, retentionDays, []);
+            }
+            case PhoneTail:
+            {
+                var digits = IntakeInput.Compact(text);
+                if (digits.Length != 4 || !digits.All(char.IsAsciiDigit))
+                    return question ? Pause(state) : Retry(state, IntakeTexts.StatusPhoneInvalid, offices, retentionDays);
+                return new DialogOutcome.CheckStatus(state, state.Get(Reference)!, digits);
+            }
+            default:
+                return Advance(state, offices, retentionDays, []);
+        }
+    }
+
+    /// <summary>Starts a progress query ("查询进度 FY-…" or just "查询进度").</summary>
+    public static DialogOutcome StartStatus(string text, OfficeDirectory offices, string key)
+    {
+        var state = new DialogState(StatusFlow, "", new Dictionary<string, string>(), false, [], key);
+        if (LegalBot.Cases.ReferenceNumbers.Find(text) is { } reference) state = state.With((Reference, reference));
+        return Advance(state, offices, 0, []);
+    }
+
+    /// <summary>The question for the current step, e.g. to repeat it when a paused dialog resumes.</summary>
+    public static DialogOutcome Ask(DialogState state, OfficeDirectory offices, int retentionDays, IReadOnlyList<string> preface) =>
+        new DialogOutcome.Question(state, Prompt(state, offices, retentionDays, preface));
+
+    private static DialogOutcome Advance(DialogState state, OfficeDirectory offices, int retentionDays, IReadOnlyList<string> preface)
+    {
+        var next = Order(state.Flow).First(step => !IsDone(state, step));
+        return Ask(state with { Step = next, Choices = next == Location ? state.Choices : [], Failures = 0 }, offices, retentionDays, preface);
+    }
+
+    private static DialogOutcome Retry(DialogState state, string why, OfficeDirectory offices, int retentionDays) =>
+        Ask(state, offices, retentionDays, [why]);
+
+    private static DialogOutcome.NotAnAnswer Pause(DialogState state) => new(state with { Paused = true });
+
+    private static bool IsDone(DialogState s, string step) => step switch
+    {
+        Migrant => s.Has(Exemption) || s.Has(Migrant) || s.Get(Matter) != IntakeTexts.Matters[0].Detail,
+        Location => s.Has(Location) && s.Has(OfficeId),
+        Confirm => false,
+        PhoneTail => false,
+        _ => s.Has(step),
+    };
+
+    private static DialogState SetMatter(DialogState state, string matter)
+    {
+        state = state.With((Matter, matter), (Migrant, null));
+        // Victims of domestic violence are exempt by law (第三十二条): nothing to ask.
+        if (matter == IntakeTexts.Matters[3].Detail) return state.With((Exemption, IntakeTexts.DomesticViolenceDetail));
+        if (state.Get(Exemption) == IntakeTexts.DomesticViolenceDetail || state.Get(Exemption) == IntakeTexts.MigrantChoices[0].Detail)
+            state = state.With((Exemption, null));
+        return state;
+    }
+
+    private static DialogOutcome HandleArea(DialogState state, string text, OfficeDirectory offices, int retentionDays, bool question)
+    {
+        // An answer to an ambiguity question: pick among the places offered.
+        if (state.Choices.Count > 0)
+        {
+            var choices = state.Choices.Select(ParseArea).ToList();
+            if (IntakeInput.MatchOption(text, choices.Select(c => c.Display).ToList()) is { } pick)
+                return AreaChosen(state, choices[pick], offices, retentionDays);
+        }
+        var lookup = offices.Resolve(text);
+        switch (lookup.Outcome)
+        {
+            case AreaLookupOutcome.Found:
+                return AreaChosen(state, lookup.Area!, offices, retentionDays);
+            case AreaLookupOutcome.Ambiguous:
+                return Ask(state with { Choices = lookup.Candidates.Select(a => a.ToString()).ToList() }, offices, retentionDays,
+                    [IntakeTexts.AreaAmbiguous(text.Trim())]);
+            case AreaLookupOutcome.TooCoarse:
+                return Ask(state with { Choices = lookup.Candidates.Select(a => a.ToString()).ToList() }, offices, retentionDays, [IntakeTexts.AreaTooCoarse]);
+            default:
+                if (question) return Pause(state);
+                return Ask(state with { Choices = [] }, offices, retentionDays, [IntakeTexts.AreaUnknown(Shorten(text.Trim(), 20))]);
+        }
+    }
+
+    private static DialogOutcome AreaChosen(DialogState state, Area area, OfficeDirectory offices, int retentionDays)
+    {
+        var (next, note) = SetArea(state, area, offices);
+        return next is null
+            ? Ask(state with { Choices = [] }, offices, retentionDays, [IntakeTexts.NoOffice])
+            : Advance(next with { Choices = [] }, offices, retentionDays, [note]);
+    }
+
+    private static (DialogState? State, string Note) SetArea(DialogState state, Area area, OfficeDirectory offices)
+    {
+        var office = offices.FindOffice(ServiceOf(state.Flow), area, state.Get(Dispute));
+        if (office is null) return (null, IntakeTexts.NoOffice);
+        return (state.With((Location, area.ToString()), (OfficeId, office.Id), (OfficeName, office.Name)), IntakeTexts.OfficeFound(office.Name));
+    }
+
+    private static DialogState RecheckOffice(DialogState state, OfficeDirectory offices)
+    {
+        if (state.Get(Location) is not { } path) return state;
+        var (next, _) = SetArea(state, ParseArea(path), offices);
+        return next ?? state.With((Location, null), (OfficeId, null), (OfficeName, null));
+    }
+
+    public static string ServiceOf(string flow) => flow == LegalAidFlow ? OfficeServices.LegalAid : OfficeServices.Mediation;
+
+    public static Area ParseArea(string path)
+    {
+        var p = path.Split('/');
+        return new Area(p[0], p.Length > 1 ? p[1] : null, p.Length > 2 ? p[2] : null);
+    }
+
+    private static bool? YesNo(string text) =>
+        IntakeInput.IsOneOf(text, ["是", "是的", "对", "对的", "嗯", "是啊", "我是"]) ? true
+        : IntakeInput.IsOneOf(text, ["不是", "否", "不", "没有", "我不是"]) ? false : null;
+
+    private static string Shorten(string s, int max) => s.Length <= max ? s : s[..max] + "…";
+
+    /// <summary>What the confirmation shows, in order.</summary>
+    public static IReadOnlyList<(string Label, string Value)> Summary(DialogState s)
+    {
+        var lines = new List<(string, string)>();
+        void Add(string label, string field) { if (s.Get(field) is { } v) lines.Add((label, v)); }
+        if (s.Flow == LegalAidFlow) { Add(IntakeTexts.MatterLabel, Matter); Add(IntakeTexts.ExemptionLabel, Exemption); }
+        else { Add(IntakeTexts.DisputeLabel, Dispute); Add(IntakeTexts.PartyLabel, Party); }
+        if (s.Get(Location) is { } area) lines.Add((IntakeTexts.AreaLabel, ParseArea(area).Display));
+        lines.Add(("受理机构", s.Get(OfficeName) ?? ""));
+        Add(IntakeTexts.NameLabel, Name);
+        Add(IntakeTexts.MobileLabel, Mobile);
+        Add(IntakeTexts.DescriptionLabel, Description);
+        return lines;
+    }
+
+    private static IReadOnlyList<(string Label, string[] Clears)> EditableFields(string flow) => flow == LegalAidFlow
+        ? [(IntakeTexts.MatterLabel, [Matter, Migrant, Exemption]), (IntakeTexts.ExemptionLabel, [Migrant, Exemption]), (IntakeTexts.AreaLabel, [Location, OfficeId, OfficeName]),
+           (IntakeTexts.NameLabel, [Name]), (IntakeTexts.MobileLabel, [Mobile]), (IntakeTexts.DescriptionLabel, [Description])]
+        : [(IntakeTexts.DisputeLabel, [Dispute]), (IntakeTexts.PartyLabel, [Party]), (IntakeTexts.AreaLabel, [Location, OfficeId, OfficeName]),
+           (IntakeTexts.NameLabel, [Name]), (IntakeTexts.MobileLabel, [Mobile]), (IntakeTexts.DescriptionLabel, [Description])];
+
+    private static DialogPrompt Prompt(DialogState s, OfficeDirectory offices, int retentionDays, IReadOnlyList<string> preface)
+    {
+        string Lead(string question) => string.Join("\n", [.. preface, question]);
+        switch (s.Step)
+        {
+            case Matter:
+                return new(Lead(IntakeTexts.MatterPrompt), [], IntakeTexts.Matters.Select(m => m.Option).ToList());
+            case Migrant:
+                return new(Lead(IntakeTexts.MigrantPrompt), [], IntakeTexts.MigrantChoices.Select(c => c.Option).ToList(), new LegalBasis("法律援助法第四十二条 进城务工人员 免予核查经济困难状况", "免予核查经济困难状况"));
+            case Exemption:
+                return new(Lead(IntakeTexts.ExemptionPrompt), [], IntakeTexts.ExemptionChoices.Select(c => c.Option).ToList(), new LegalBasis("法律援助法第四十二条 免予核查经济困难状况", "免予核查经济困难状况"));
+            case Dispute:
+                return new(Lead(IntakeTexts.DisputePrompt), [], IntakeTexts.Disputes.Select(d => d.Option).ToList());
+            case Party:
+                return new(Lead(IntakeTexts.PartyPrompt), [], IntakeTexts.Parties);
+            case Location:
+            {
+                var options = s.Choices.Count > 0
+                    ? s.Choices.Select(c => ParseArea(c).Display).ToList()
+                    : offices.Areas.Select(a => a.County).Distinct().SelectMany(offices.TownsOf).Select(a => a.Display).Take(8).ToList();
+                var basis = s.Get(Exemption) == IntakeTexts.DomesticViolenceDetail && preface.Count > 0 ? new LegalBasis("法律援助法第三十二条 家庭暴力 不受经济困难条件的限制", "不受经济困难条件的限制") : null;
+                var lead = basis is null ? Lead(IntakeTexts.AreaPrompt) : Lead(IntakeTexts.DomesticViolenceExempt + "\n" + IntakeTexts.AreaPrompt);
+                return new(s.Choices.Count > 0 && preface.Count > 0 ? string.Join("\n", preface) : lead, [], options, basis);
+            }
+            case Name:
+                return new(Lead(IntakeTexts.NamePrompt), [], []);
+            case Mobile:
+                return new(Lead(IntakeTexts.MobilePrompt), [], []);
+            case Description:
+                return new(Lead(IntakeTexts.DescriptionPrompt), [], []);
+            case Consent:
+                return new(Lead(IntakeTexts.ConsentPrompt(s.Flow == LegalAidFlow ? IntakeTexts.LegalAidName : IntakeTexts.MediationName,
+                    s.Get(OfficeName) ?? "", retentionDays)), [], [IntakeTexts.Agree, IntakeTexts.Disagree]);
+            case Confirm:
+                return new(Lead(IntakeTexts.ConfirmPrompt), [.. Summary(s).Select(l => $"· {l.Label}：{l.Value}"), IntakeTexts.ConfirmQuestion],
+                    [IntakeTexts.Confirm, IntakeTexts.Edit, IntakeTexts.CancelApplication]);
+            case Edit:
+                return new(Lead(IntakeTexts.EditPrompt), [], EditableFields(s.Flow).Select(e => e.Label).ToList());
+            case Reference:
+                return new(Lead(IntakeTexts.StatusAskReference), [], []);
+            default:
+                return new(Lead(IntakeTexts.StatusAskPhone), [], []);
+        }
+    }
+}
