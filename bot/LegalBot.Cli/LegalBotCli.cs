@@ -18,6 +18,9 @@ public static class LegalBotCli
           eval --knowledge DIR --questions FILE [--json] [--split NAME]
                                                        retrieval metrics for a JSONL question set
           bench --knowledge DIR [--questions FILE]     index and query timings, peak memory
+          staff-key --office ID [--worker NAME]        a new staff API key and its hashed configuration entry
+          purge [--data DIR] [--retention-days N] [--conversation-days N]
+                                                       erase personal data past the retention period
         common: --synonyms FILE (default DIR/synonyms.txt), --data DIR (persist the index there)
         """;
 
@@ -37,6 +40,8 @@ public static class LegalBotCli
                 "check" => await CheckCommand.RunAsync(new CliArguments(rest, Flags()), stdout, stderr, cancellationToken).ConfigureAwait(false),
                 "ask" => await AskCommand.RunAsync(new CliArguments(rest, Flags()), stdout, stderr, cancellationToken).ConfigureAwait(false),
                 "eval" => await EvalCommand.RunAsync(new CliArguments(rest, Flags("json", "misses", "verbose")), stdout, stderr, cancellationToken).ConfigureAwait(false),
+                "staff-key" => await StaffKeyCommand.RunAsync(new CliArguments(rest, Flags()), stdout).ConfigureAwait(false),
+                "purge" => await PurgeCommand.RunAsync(new CliArguments(rest, Flags()), stdout, cancellationToken).ConfigureAwait(false),
                 "bench" => await BenchCommand.RunAsync(new CliArguments(rest, Flags()), stdout, stderr, cancellationToken).ConfigureAwait(false),
                 _ => throw new UsageException($"unknown verb '{args[0]}'"),
             };
@@ -51,7 +56,7 @@ public static class LegalBotCli
             await stderr.WriteLineAsync("legalbot: cancelled").ConfigureAwait(false);
             return Failure;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or ArgumentException or System.Data.Common.DbException)
         {
             // Operator-facing errors: a message, never a stack trace.
             await stderr.WriteLineAsync($"legalbot: {ex.Message}").ConfigureAwait(false);

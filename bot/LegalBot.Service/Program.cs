@@ -1,6 +1,8 @@
 using LegalBot.Channels.BotFramework;
 using LegalBot.Channels.DirectLine;
+using LegalBot.Cases.Storage;
 using LegalBot.Conversation;
+using LegalBot.Conversation.Intake;
 using LegalBot.Conversation.State;
 using LegalBot.Service.Endpoints;
 using LegalBot.Service.Hosting;
@@ -23,22 +25,48 @@ builder.Services.AddOptions<BotOptions>().BindConfiguration(BotOptions.Section).
     .Validate(o => string.IsNullOrEmpty(o.MicrosoftAppId) == string.IsNullOrEmpty(o.MicrosoftAppPassword),
         "Bot:MicrosoftAppId and Bot:MicrosoftAppPassword must be set together").ValidateOnStart();
 builder.Services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-builder.Services.AddOptions<StaffOptions>().BindConfiguration(StaffOptions.Section);
+builder.Services.AddOptions<StaffOptions>().BindConfiguration(StaffOptions.Section)
+    .Validate(o => o.Keys.All(k => k.Office.Length > 0 && k.Worker.Length > 0 && StaffAuth.IsHash(k.KeyHash)),
+        "every Staff:Keys entry needs Office, Worker and KeyHash (sha256:<64 hex>, from `legalbot staff-key`)").ValidateOnStart();
+builder.Services.AddOptions<CasesOptions>().BindConfiguration(CasesOptions.Section).ValidateDataAnnotations()
+    .Validate(o => o.Database != CaseStorageSettings.Postgres || !string.IsNullOrWhiteSpace(o.ConnectionString),
+        "Cases:ConnectionString is required when Cases:Database is postgresql")
+    .Validate(o => string.IsNullOrWhiteSpace(o.EncryptionKey) || StaffAuth.IsKey(o.EncryptionKey),
+        "Cases:EncryptionKey must be base64 of 32 random bytes").ValidateOnStart();
+builder.Services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<KnowledgeHost>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<KnowledgeHost>());
+builder.Services.AddSingleton(sp =>
+{
+    var data = sp.GetRequiredService<IOptions<DataOptions>>().Value;
+    var o = sp.GetRequiredService<IOptions<CasesOptions>>().Value;
+    var storage = CaseStorage.OpenAsync(new CaseStorageSettings(data.Path, o.Database, o.ConnectionString, o.EncryptionKey),
+        sp.GetRequiredService<TimeProvider>(), CancellationToken.None).GetAwaiter().GetResult();
+    if (storage.KeyCreated)
+        sp.GetRequiredService<ILogger<CaseStorage>>().LogWarning("created {Path}: it encrypts personal data, back it up or set Cases__EncryptionKey", Path.Combine(data.Path, "cases.key"));
+    return storage;
+});
+builder.Services.AddSingleton<ICaseStore>(sp => sp.GetRequiredService<CaseStorage>().Store);
 builder.Services.AddSingleton<IConversationStore>(sp =>
 {
     var data = sp.GetRequiredService<IOptions<DataOptions>>().Value;
-    return SqliteConversationStore.OpenAsync(Path.Combine(data.Path, "conversations.db"), CancellationToken.None).GetAwaiter().GetResult();
+    return SqliteConversationStore.OpenAsync(Path.Combine(data.Path, "conversations.db"), CancellationToken.None,
+        sp.GetRequiredService<CaseStorage>().Protector).GetAwaiter().GetResult();
 });
+builder.Services.AddSingleton(sp => new IntakeCoordinator(() => sp.GetRequiredService<KnowledgeHost>().Offices, sp.GetRequiredService<ICaseStore>(),
+    new IntakeOptions { RetentionDays = sp.GetRequiredService<IOptions<CasesOptions>>().Value.RetentionDays }, sp.GetRequiredService<TimeProvider>()));
+builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName);
+builder.Services.AddHostedService<WebhookDispatcher>();
+builder.Services.AddHostedService<RetentionService>();
 builder.Services.AddSingleton(sp =>
 {
     var o = sp.GetRequiredService<IOptions<ConversationOptions>>().Value;
     var host = sp.GetRequiredService<KnowledgeHost>();
     return new ConversationEngine(() => host.Retriever, sp.GetRequiredService<IConversationStore>(),
-        new EngineOptions { ConfidenceThreshold = o.ConfidenceThreshold, MaxMessageBytes = o.MaxMessageBytes }, sp.GetRequiredService<TimeProvider>());
+        new EngineOptions { ConfidenceThreshold = o.ConfidenceThreshold, MaxMessageBytes = o.MaxMessageBytes }, sp.GetRequiredService<TimeProvider>(),
+        sp.GetRequiredService<IntakeCoordinator>());
 });
 builder.Services.AddSingleton<IMessageRateGate>(sp => new TokenBucketRateGate(sp.GetRequiredService<IOptions<ConversationOptions>>().Value.MessagesPerMinute));
 builder.Services.AddSingleton(sp =>
@@ -98,6 +126,11 @@ catch (OptionsValidationException ex)
 {
     // A configuration mistake is an operator error: say what to fix, no stack trace.
     await Console.Error.WriteLineAsync("legalbot: invalid configuration: " + string.Join("; ", ex.Failures));
+    return 2;
+}
+catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidDataException or ArgumentException)
+{
+    await Console.Error.WriteLineAsync("legalbot: case database unavailable: " + ex.Message);
     return 2;
 }
 

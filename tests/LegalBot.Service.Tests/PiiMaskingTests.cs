@@ -1,3 +1,4 @@
+using LegalBot.Cases.Privacy;
 using LegalBot.Service.Hosting;
 
 namespace LegalBot.Service.Tests;

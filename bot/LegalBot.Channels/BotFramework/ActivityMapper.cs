@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using LegalBot.Conversation;
+using LegalBot.Conversation.Intake;
 
 namespace LegalBot.Channels.BotFramework;
 
@@ -72,6 +73,7 @@ public static class ActivityMapper
                     ["kind"] = reply.Kind.ToString(),
                     ["confidence"] = Math.Round(reply.Confidence, 3),
                     ["answerId"] = reply.AnswerId,
+                    ["office"] = reply.Office,
                     ["citations"] = reply.Citations.Select(c => new { title = c.Title, location = c.Location, link = c.Link, id = c.ChunkId }).ToList(),
                 },
             });
@@ -84,7 +86,8 @@ public static class ActivityMapper
     public static string RenderMarkdown(OutboundReply reply)
     {
         var sb = new StringBuilder();
-        sb.Append(reply.Lead);
+        // Lines of a dialog prompt stay lines (Markdown would join them).
+        sb.Append(reply.Lead.Replace("\n", "  \n", StringComparison.Ordinal));
         if (reply.Quote is { Length: > 0 } quote)
         {
             sb.Append("\n\n");
@@ -103,7 +106,15 @@ public static class ActivityMapper
                 first = false;
             }
         }
-        foreach (var note in reply.Notes) sb.Append("\n\n").Append(note);
+        foreach (var note in reply.Notes) sb.Append("\n\n").Append(note.Replace("\n", "  \n", StringComparison.Ordinal));
+        if (reply.Office is { } office)
+        {
+            var dial = new string(office.Phone.Where(c => char.IsAsciiDigit(c) || c == '-').ToArray());
+            sb.Append("\n\n**").Append(IntakeTexts.OfficeCardTitle(office.Name, office.Demo)).Append("**  \n")
+              .Append(IntakeTexts.AddressLabel).Append('：').Append(office.Address).Append("  \n")
+              .Append(IntakeTexts.PhoneLabel).Append('：').Append($"[{office.Phone}](tel:{dial})").Append("  \n")
+              .Append(IntakeTexts.HoursLabel).Append('：').Append(office.Hours);
+        }
         return sb.ToString();
     }
 

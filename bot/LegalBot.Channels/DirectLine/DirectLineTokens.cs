@@ -16,21 +16,8 @@ public sealed class DirectLineTokens(byte[] key, TimeProvider time, TimeSpan lif
     public TimeSpan Lifetime { get; } = lifetime;
 
     /// <summary>Loads the signing key from <paramref name="path"/>, creating a random one on first use.</summary>
-    public static async Task<byte[]> LoadOrCreateKeyAsync(string path, CancellationToken cancellationToken)
-    {
-        if (File.Exists(path))
-        {
-            var existing = Convert.FromBase64String((await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)).Trim());
-            if (existing.Length >= 32) return existing;
-        }
-        var key = RandomNumberGenerator.GetBytes(32);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temp = path + ".tmp";
-        await File.WriteAllTextAsync(temp, Convert.ToBase64String(key), cancellationToken).ConfigureAwait(false);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        File.Move(temp, path, overwrite: true);
-        return key;
-    }
+    public static async Task<byte[]> LoadOrCreateKeyAsync(string path, CancellationToken cancellationToken) =>
+        (await LegalBot.Cases.Privacy.KeyFile.LoadOrCreateAsync(path, cancellationToken).ConfigureAwait(false)).Key;
 
     public string Issue(string conversationId, string userId)
     {

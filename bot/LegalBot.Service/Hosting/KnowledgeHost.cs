@@ -33,6 +33,9 @@ public sealed partial class KnowledgeHost(IOptions<KnowledgeOptions> knowledge, 
     /// <summary>The current retriever (swapped on every refresh).</summary>
     public KnowledgeRetriever Retriever => (_kb ?? throw new InvalidOperationException("knowledge base not loaded yet")).Retriever;
 
+    /// <summary>The office directory from knowledge/offices (empty until the knowledge base is loaded).</summary>
+    public LegalBot.Knowledge.Offices.OfficeDirectory Offices => _kb?.Offices ?? LegalBot.Knowledge.Offices.OfficeDirectory.Empty;
+
     public Task Ready => _ready.Task;
 
     public override async Task StartAsync(CancellationToken cancellationToken)

@@ -40,9 +40,50 @@ public sealed class ConversationOptions
     [Range(1, 1440)] public int DirectLineTokenMinutes { get; set; } = 30;
 }
 
-/// <summary>Staff endpoints: allowed with <c>Staff__ApiKey</c> as X-Api-Key, or from loopback when no key is set.</summary>
+/// <summary>
+/// Staff API keys, stored hashed (<c>sha256:</c> + hex; <c>legalbot staff-key --office ID</c> makes one). A key's
+/// office limits which cases it sees; office <c>*</c> is an administrator (all offices). Without any keys the
+/// knowledge and log views answer on loopback only, and the case API is closed.
+/// </summary>
 public sealed class StaffOptions
 {
     public const string Section = "Staff";
-    public string? ApiKey { get; set; }
+    public List<StaffKey> Keys { get; set; } = [];
+}
+
+public sealed class StaffKey
+{
+    public const string AllOffices = "*";
+    [Required] public string Office { get; set; } = "";
+    /// <summary>Shown in case history as who claimed or changed a case.</summary>
+    [Required] public string Worker { get; set; } = "";
+    [Required, RegularExpression("^sha256:[0-9a-f]{64}$", ErrorMessage = "Staff key hashes look like sha256:<64 lower-case hex digits>")]
+    public string KeyHash { get; set; } = "";
+}
+
+/// <summary><c>Cases__*</c>: where intake cases are kept and how long personal data stays.</summary>
+public sealed class CasesOptions
+{
+    public const string Section = "Cases";
+    /// <summary>sqlite (default, under the data directory) or postgresql.</summary>
+    [RegularExpression("^(sqlite|postgresql)$", ErrorMessage = "Cases:Database must be sqlite or postgresql")]
+    public string Database { get; set; } = "sqlite";
+    /// <summary>Npgsql connection string when Database is postgresql.</summary>
+    public string? ConnectionString { get; set; }
+    /// <summary>Base64 of 32 random bytes; empty means data/cases.key (created on first start, back it up).</summary>
+    public string? EncryptionKey { get; set; }
+    /// <summary>Days after a case is closed or referred before its personal data is erased.</summary>
+    [Range(1, 3650)] public int RetentionDays { get; set; } = 365;
+    /// <summary>Days conversation state (unfinished applications included) and staff logs are kept.</summary>
+    [Range(1, 3650)] public int ConversationRetentionDays { get; set; } = 90;
+}
+
+/// <summary><c>Notifications__*</c>: delivery of new-case webhooks.</summary>
+public sealed class NotificationOptions
+{
+    public const string Section = "Notifications";
+    [Range(100, 60_000)] public int PollMilliseconds { get; set; } = 1000;
+    [Range(1, 120)] public int TimeoutSeconds { get; set; } = 10;
+    /// <summary>Retry delays double from 1 s up to this.</summary>
+    [Range(1, 3600)] public int MaxBackoffSeconds { get; set; } = 300;
 }
