@@ -34,7 +34,7 @@ public sealed class RestartAndLimitTests
         var dl = new DirectLineClient(service.Http);
         await dl.StartAsync();
         var texts = new List<string>();
-        for (var i = 0; i < 7; i++) texts.Add((await dl.AskAsync("离婚要带什么材料"))[0].GetProperty("text").GetString()!);
+        for (var i = 0; i < 12; i++) texts.Add((await dl.AskAsync("离婚要带什么材料"))[0].GetProperty("text").GetString()!);
         Assert.Contains(texts, t => t.Contains("您发送得太快了", StringComparison.Ordinal));
         Assert.Contains("出处", texts[0], StringComparison.Ordinal);
     }

@@ -3,15 +3,18 @@ using LegalBot.Channels.DirectLine;
 
 namespace LegalBot.Service.Hosting;
 
-/// <summary>Per-user token bucket: a burst of a few messages, then the configured rate per minute.</summary>
+/// <summary>
+/// Per-user token bucket: a burst of at least 10 messages (an intake dialog answered by buttons is quick), then one
+/// message per 60/perMinute seconds, replenished continuously rather than once a minute.
+/// </summary>
 public sealed class TokenBucketRateGate(int perMinute) : IMessageRateGate, IDisposable
 {
     private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(user =>
         RateLimitPartition.GetTokenBucketLimiter(user, _ => new TokenBucketRateLimiterOptions
         {
-            TokenLimit = Math.Max(5, perMinute / 4),
-            TokensPerPeriod = perMinute,
-            ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+            TokenLimit = Math.Max(10, perMinute / 2),
+            TokensPerPeriod = 1,
+            ReplenishmentPeriod = TimeSpan.FromMinutes(1) / perMinute,
             QueueLimit = 0,
             AutoReplenishment = true,
         }));
