@@ -53,6 +53,16 @@ public sealed class WebChatBrowserTests
         await suggested.First.ClickAsync();
         await page.WaitForFunctionAsync($"document.querySelectorAll('.webchat__bubble:not(.webchat__bubble--from-user)').length > {before}", null,
             new PageWaitForFunctionOptions { Timeout = 30_000 });
+
+        // An application: the intake's buttons appear and answer the dialog.
+        await input.FillAsync("我想申请法律援助，老板欠我工资");
+        await input.PressAsync("Enter");
+        var migrant = page.Locator(".webchat__suggested-action").Filter(new LocatorFilterOptions { HasText = "是，我是外出务工人员" });
+        await migrant.First.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+        await migrant.First.ClickAsync();
+        var askArea = page.Locator(".webchat__bubble:not(.webchat__bubble--from-user)").Filter(new LocatorFilterOptions { HasText = "哪个乡镇" });
+        await askArea.First.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "webchat-intake.png"), FullPage = true });
         Assert.DoesNotContain(consoleErrors, e => e.Contains("Send failed", StringComparison.OrdinalIgnoreCase));
     }
 }
