@@ -83,7 +83,7 @@ public sealed class IntakeTests : IAsyncLifetime
 
         Assert.Equal(ReplyKind.CaseFiled, r.Kind);
         Assert.Equal("示例县法律援助中心", r.Office!.Name);
-        Assert.Contains("0000-7123480", r.Office.Phone, StringComparison.Ordinal);
+        Assert.Contains("0000-1234567", r.Office.Phone, StringComparison.Ordinal);
         var filed = await _cases.GetAsync(Reference(r), default);
         Assert.NotNull(filed);
         Assert.Equal((CaseKind.LegalAid, "office-legal-aid-center", "示例县/城关镇/东关村"), (filed.Kind, filed.OfficeId, filed.Area));

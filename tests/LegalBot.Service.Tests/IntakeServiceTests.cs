@@ -71,7 +71,7 @@ public sealed class IntakeServiceTests
         var filed = texts[^1];
         var reference = ReferenceNumbers.Find(filed)!;
         Assert.Contains("示例县法律援助中心（演示数据）", filed, StringComparison.Ordinal);
-        Assert.Contains("0000-7123480", filed, StringComparison.Ordinal);
+        Assert.Contains("0000-1234567", filed, StringComparison.Ordinal);
         Assert.DoesNotContain("13812345678", service.Output, StringComparison.Ordinal);
 
         // The centre's worker sees it (masked in the list, whole in the case view), the village committee does not.
