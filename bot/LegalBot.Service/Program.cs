@@ -26,12 +26,12 @@ builder.Services.AddOptions<BotOptions>().BindConfiguration(BotOptions.Section).
         "Bot:MicrosoftAppId and Bot:MicrosoftAppPassword must be set together").ValidateOnStart();
 builder.Services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<StaffOptions>().BindConfiguration(StaffOptions.Section)
-    .Validate(o => o.Keys.All(k => k.Office.Length > 0 && k.Worker.Length > 0 && StaffAuth.IsHash(k.KeyHash)),
+    .Validate(o => o.Keys.All(k => k.Office.Length > 0 && k.Worker.Length > 0 && LegalBot.Cases.Privacy.ApiKeys.IsHash(k.KeyHash)),
         "every Staff:Keys entry needs Office, Worker and KeyHash (sha256:<64 hex>, from `legalbot staff-key`)").ValidateOnStart();
 builder.Services.AddOptions<CasesOptions>().BindConfiguration(CasesOptions.Section).ValidateDataAnnotations()
     .Validate(o => o.Database != CaseStorageSettings.Postgres || !string.IsNullOrWhiteSpace(o.ConnectionString),
         "Cases:ConnectionString is required when Cases:Database is postgresql")
-    .Validate(o => string.IsNullOrWhiteSpace(o.EncryptionKey) || StaffAuth.IsKey(o.EncryptionKey),
+    .Validate(o => string.IsNullOrWhiteSpace(o.EncryptionKey) || LegalBot.Cases.Privacy.AesGcmFieldProtector.IsValidKey(o.EncryptionKey),
         "Cases:EncryptionKey must be base64 of 32 random bytes").ValidateOnStart();
 builder.Services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using LegalBot.Cases;
 using LegalBot.Cases.Privacy;
@@ -141,7 +140,7 @@ public sealed class IntakeServiceTests
     public async Task A_webhook_receiver_down_for_30_seconds_gets_every_notification_exactly_once()
     {
         using var workspace = new ServiceWorkspace();
-        var port = FreePort();
+        var port = ServiceProcess.FreePort();
         var office = Path.Combine(workspace.Knowledge, "offices", "legal-aid-center.md");
         File.WriteAllLines(office, File.ReadAllLines(office).Select(l => l.StartsWith("# webhook:", StringComparison.Ordinal) ? $"webhook: http://127.0.0.1:{port}/hook" : l));
         await using var service = await ServiceProcess.StartAsync(workspace.Knowledge, workspace.Data, Environment());
@@ -181,12 +180,5 @@ public sealed class IntakeServiceTests
         }
         var delivered = await StaffJson(service, HttpMethod.Get, $"api/staff/cases/{references[0]}", CentreKey);
         Assert.NotEqual(JsonValueKind.Null, delivered.GetProperty("notifications")[0].GetProperty("deliveredAt").ValueKind);
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 }

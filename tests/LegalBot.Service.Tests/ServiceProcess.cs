@@ -86,7 +86,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         await Task.CompletedTask;
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();

@@ -40,6 +40,12 @@ public sealed class AesGcmFieldProtector : IFieldProtector
         return new AesGcmFieldProtector(bytes);
     }
 
+    public static bool IsValidKey(string base64)
+    {
+        try { return Convert.FromBase64String(base64.Trim()).Length == KeySize; }
+        catch (FormatException) { return false; }
+    }
+
     public static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(KeySize));
 
     public string Protect(string plaintext, string context)

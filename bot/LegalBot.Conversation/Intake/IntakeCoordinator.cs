@@ -111,13 +111,10 @@ public sealed class IntakeCoordinator(Func<OfficeDirectory> offices, ICaseStore 
     {
         var legalAid = dialog.Flow == IntakeSteps.LegalAidFlow;
         var office = directory.Get(dialog.Get(IntakeSteps.OfficeId)!);
-        var details = IntakeDialog.Summary(dialog)
-            .Where(l => l.Label is not (IntakeTexts.NameLabel or IntakeTexts.MobileLabel or IntakeTexts.DescriptionLabel or IntakeTexts.AreaLabel or "受理机构"))
-            .ToDictionary(l => l.Label, l => l.Value);
         var newCase = new NewCase(dialog.IdempotencyKey, legalAid ? CaseKind.LegalAid : CaseKind.Mediation,
             dialog.Get(IntakeSteps.OfficeId)!, dialog.Get(IntakeSteps.OfficeName)!, dialog.Get(IntakeSteps.Location)!,
             new Applicant(dialog.Get(IntakeSteps.Name)!, dialog.Get(IntakeSteps.Mobile)!, dialog.Get(IntakeSteps.Description)!),
-            details, time.GetUtcNow(), dialog.Get(IntakeSteps.Consent)!, message.ConversationId, message.Channel, office?.Webhook);
+            IntakeDialog.Details(dialog), time.GetUtcNow(), dialog.Get(IntakeSteps.Consent)!, message.ConversationId, message.Channel, office?.Webhook);
         var filed = await cases.CreateAsync(newCase, cancellationToken).ConfigureAwait(false);
         var reference = filed.Case.Reference;
         var reply = new OutboundReply(ReplyKind.CaseFiled, RouteOf(dialog.Flow),

@@ -92,7 +92,7 @@ public static class IntakeDialog
                 var i = YesNo(text) is { } yn ? (yn ? 0 : 1) : IntakeInput.MatchOption(text, IntakeTexts.MigrantChoices.Select(c => c.Option).ToList());
                 if (i is null) return question ? Pause(state) : Retry(state, IntakeTexts.ChooseFromOptions, offices, retentionDays);
                 return i == 0
-                    ? Advance(state.With((Migrant, Yes), (Exemption, IntakeTexts.MigrantChoices[0].Detail)), offices, retentionDays, [])
+                    ? Advance(state.With((Migrant, Yes), (Exemption, IntakeTexts.MigrantExemption)), offices, retentionDays, [])
                     : Advance(state.With((Migrant, No)), offices, retentionDays, []);
             }
             case Exemption:
@@ -213,7 +213,7 @@ public static class IntakeDialog
 
     private static bool IsDone(DialogState s, string step) => step switch
     {
-        Migrant => s.Has(Exemption) || s.Has(Migrant) || s.Get(Matter) != IntakeTexts.Matters[0].Detail,
+        Migrant => s.Has(Exemption) || s.Has(Migrant) || s.Get(Matter) != IntakeTexts.LabourMatter,
         Location => s.Has(Location) && s.Has(OfficeId),
         Confirm => false,
         PhoneTail => false,
@@ -224,8 +224,8 @@ public static class IntakeDialog
     {
         state = state.With((Matter, matter), (Migrant, null));
         // Victims of domestic violence are exempt by law (第三十二条): nothing to ask.
-        if (matter == IntakeTexts.Matters[3].Detail) return state.With((Exemption, IntakeTexts.DomesticViolenceDetail));
-        if (state.Get(Exemption) == IntakeTexts.DomesticViolenceDetail || state.Get(Exemption) == IntakeTexts.MigrantChoices[0].Detail)
+        if (matter == IntakeTexts.DomesticViolenceMatter) return state.With((Exemption, IntakeTexts.DomesticViolenceDetail));
+        if (state.Get(Exemption) == IntakeTexts.DomesticViolenceDetail || state.Get(Exemption) == IntakeTexts.MigrantExemption)
             state = state.With((Exemption, null));
         return state;
     }
@@ -291,18 +291,26 @@ public static class IntakeDialog
 
     private static string Shorten(string s, int max) => s.Length <= max ? s : s[..max] + "…";
 
-    /// <summary>What the confirmation shows, in order.</summary>
+    /// <summary>The non-personal answers, as the case's details (matter and exemption, or dispute and other party).</summary>
+    public static IReadOnlyDictionary<string, string> Details(DialogState s)
+    {
+        var (first, second) = s.Flow == LegalAidFlow
+            ? ((IntakeTexts.MatterLabel, Matter), (IntakeTexts.ExemptionLabel, Exemption))
+            : ((IntakeTexts.DisputeLabel, Dispute), (IntakeTexts.PartyLabel, Party));
+        var details = new Dictionary<string, string>();
+        foreach (var (label, field) in new[] { first, second })
+            if (s.Get(field) is { } v) details[label] = v;
+        return details;
+    }
+
+    /// <summary>What the confirmation shows, in order: the details, then place, office and the personal fields.</summary>
     public static IReadOnlyList<(string Label, string Value)> Summary(DialogState s)
     {
-        var lines = new List<(string, string)>();
-        void Add(string label, string field) { if (s.Get(field) is { } v) lines.Add((label, v)); }
-        if (s.Flow == LegalAidFlow) { Add(IntakeTexts.MatterLabel, Matter); Add(IntakeTexts.ExemptionLabel, Exemption); }
-        else { Add(IntakeTexts.DisputeLabel, Dispute); Add(IntakeTexts.PartyLabel, Party); }
+        var lines = Details(s).Select(d => (d.Key, d.Value)).ToList();
         if (s.Get(Location) is { } area) lines.Add((IntakeTexts.AreaLabel, ParseArea(area).Display));
-        lines.Add(("受理机构", s.Get(OfficeName) ?? ""));
-        Add(IntakeTexts.NameLabel, Name);
-        Add(IntakeTexts.MobileLabel, Mobile);
-        Add(IntakeTexts.DescriptionLabel, Description);
+        lines.Add((IntakeTexts.OfficeLabel, s.Get(OfficeName) ?? ""));
+        foreach (var (label, field) in new[] { (IntakeTexts.NameLabel, Name), (IntakeTexts.MobileLabel, Mobile), (IntakeTexts.DescriptionLabel, Description) })
+            if (s.Get(field) is { } v) lines.Add((label, v));
         return lines;
     }
 

@@ -34,6 +34,10 @@ public static class IntakeTexts
         ("其他事项", "其他民事、行政法律事项", []),
     ];
 
+    /// <summary>Matters the dialog treats specially: wages/injury asks about migrant work (第四十二条); domestic violence is exempt (第三十二条).</summary>
+    public static string LabourMatter => Matters[0].Detail;
+    public static string DomesticViolenceMatter => Matters[3].Detail;
+
     public const string ExemptionLabel = "经济困难审查";
     public const string MigrantPrompt = "根据《法律援助法》第四十二条，申请支付劳动报酬或者工伤赔偿的进城务工人员，免予核查经济困难状况，不需要开经济困难证明。请问您是外出（进城）务工人员吗？";
     public static readonly (string Option, string Detail)[] MigrantChoices =
@@ -41,6 +45,7 @@ public static class IntakeTexts
         ("是，我是外出务工人员", "免予核查经济困难状况（《法律援助法》第四十二条：进城务工人员请求支付劳动报酬或工伤赔偿）"),
         ("不是", ""),
     ];
+    public static string MigrantExemption => MigrantChoices[0].Detail;
     public const string DomesticViolenceExempt = "根据《法律援助法》第三十二条，遭受虐待、遗弃或者家庭暴力的受害人主张相关权益，申请法律援助不受经济困难条件的限制。";
     public const string DomesticViolenceDetail = "不受经济困难条件限制（《法律援助法》第三十二条：家庭暴力、虐待、遗弃受害人）";
     public const string ExemptionPrompt = "以下情况您是否符合其中一项？符合的不需要核查经济困难状况（《法律援助法》第三十二条、第四十二条）。";
@@ -80,6 +85,7 @@ public static class IntakeTexts
     public static string AreaAmbiguous(string said) => $"“{said}”有好几个地方，请问是哪一个？";
     public const string AreaTooCoarse = "请说一下具体是哪个乡镇（街道）？";
     public static string AreaUnknown(string said) => $"没有找到“{said}”这个地方。请说您所在的乡镇（街道），也可以点下面的选项。";
+    public const string OfficeLabel = "受理机构";
     public const string NoOffice = "抱歉，目前没有找到负责您所在地区的受理机构。请拨打 12348 公共法律服务热线，由工作人员帮您联系。";
     public static string OfficeFound(string office) => $"您的申请将由{office}受理。";
     public const string NameLabel = "姓名";

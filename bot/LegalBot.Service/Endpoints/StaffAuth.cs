@@ -18,14 +18,6 @@ public static class StaffAuth
 {
     public const string Header = "X-Api-Key";
 
-    public static bool IsHash(string value) => ApiKeys.IsHash(value);
-
-    public static bool IsKey(string base64)
-    {
-        try { return Convert.FromBase64String(base64.Trim()).Length == 32; }
-        catch (FormatException) { return false; }
-    }
-
     /// <summary>The principal for the request's key; every configured hash is compared in constant time.</summary>
     public static StaffPrincipal? Authenticate(HttpContext http, StaffOptions options)
     {

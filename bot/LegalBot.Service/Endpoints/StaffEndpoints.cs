@@ -20,31 +20,36 @@ public static partial class StaffEndpoints
 
     public static void MapStaff(this IEndpointRouteBuilder app)
     {
-        var staff = app.MapGroup("/api/staff").AddEndpointFilter(async (context, next) =>
-        {
-            var http = context.HttpContext;
-            var options = http.RequestServices.GetRequiredService<IOptions<StaffOptions>>().Value;
-            if (StaffAuth.Authenticate(http, options) is { } principal) http.Items[PrincipalItem] = principal;
-            else if (!StaffAuth.IsLocalWithoutKeys(http, options) || http.Request.Path.StartsWithSegments("/api/staff/cases", StringComparison.Ordinal)
-                     || http.Request.Path.StartsWithSegments("/api/staff/me", StringComparison.Ordinal))
-                return Results.Json(new { error = "staff API key required (" + StaffAuth.Header + ")" }, statusCode: 401);
-            return await next(context);
-        });
+        // Logs and folder status: any staff key, or loopback while no keys are configured (development).
+        var staff = app.MapGroup("/api/staff").AddEndpointFilter((context, next) => Authorize(context, next, allowLocal: true));
+        // Cases carry personal data: a key, always.
+        var casework = app.MapGroup("/api/staff").AddEndpointFilter((context, next) => Authorize(context, next, allowLocal: false));
         staff.MapGet("/knowledge", (KnowledgeHost host) => Results.Json(host.Status));
         staff.MapGet("/unanswered", async (IConversationStore store, int? limit, CancellationToken ct) =>
             Results.Json(await store.ListUnansweredAsync(Math.Clamp(limit ?? 100, 1, 1000), ct)));
         staff.MapGet("/feedback", async (IConversationStore store, int? limit, CancellationToken ct) =>
             Results.Json(await store.ListFeedbackAsync(Math.Clamp(limit ?? 100, 1, 1000), ct)));
-        staff.MapGet("/me", (HttpContext http) => Principal(http) is { } p
-            ? Results.Json(new { office = p.Office, worker = p.Worker, allOffices = p.SeesAllOffices })
-            : Results.Unauthorized());
-
-        staff.MapGet("/cases", ListAsync);
-        staff.MapGet("/cases.csv", ExportAsync);
-        staff.MapGet("/cases/{reference}", ViewAsync);
-        staff.MapPost("/cases/{reference}/claim", (HttpContext http, ICaseStore cases, string reference, CancellationToken ct) =>
+        casework.MapGet("/me", (HttpContext http) =>
+        {
+            var p = Principal(http);
+            return Results.Json(new { office = p.Office, worker = p.Worker, allOffices = p.SeesAllOffices });
+        });
+        casework.MapGet("/cases", ListAsync);
+        casework.MapGet("/cases.csv", ExportAsync);
+        casework.MapGet("/cases/{reference}", ViewAsync);
+        casework.MapPost("/cases/{reference}/claim", (HttpContext http, ICaseStore cases, string reference, CancellationToken ct) =>
             ChangeAsync(http, cases, reference, new StatusChange("claimed", null), ct));
-        staff.MapPost("/cases/{reference}/status", ChangeAsync);
+        casework.MapPost("/cases/{reference}/status", ChangeAsync);
+    }
+
+    private static async ValueTask<object?> Authorize(EndpointFilterInvocationContext context, EndpointFilterDelegate next, bool allowLocal)
+    {
+        var http = context.HttpContext;
+        var options = http.RequestServices.GetRequiredService<IOptions<StaffOptions>>().Value;
+        if (StaffAuth.Authenticate(http, options) is { } principal) http.Items[PrincipalItem] = principal;
+        else if (!allowLocal || !StaffAuth.IsLocalWithoutKeys(http, options))
+            return Results.Json(new { error = "staff API key required (" + StaffAuth.Header + ")" }, statusCode: 401);
+        return await next(context);
     }
 
     /// <summary>A status change request: status (claimed, in-progress, closed, referred) and an optional note.</summary>
