@@ -143,6 +143,17 @@ public sealed class IntakeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_ambiguous_place_in_the_first_message_is_offered_back_and_a_town_picks_its_village()
+    {
+        await Say("我住新村，想申请调解，邻居占了我家宅基地");
+        var r = await Say("邻居");
+        Assert.Equal(["河东镇新村", "青山乡新村"], r.Actions.Take(2).Select(a => a.Title));
+        r = await Say("青山乡的");
+        Assert.Contains("青山乡人民调解委员会受理", r.Lead, StringComparison.Ordinal);
+        Assert.Equal("示例县/青山乡/新村", (await _store.GetStateAsync("c1", default))!.Dialog!.Fields[IntakeSteps.Location]);
+    }
+
+    [Fact]
     public async Task A_village_committee_takes_its_own_disputes_and_the_county_takes_medical_ones()
     {
         var r = await Say("我是东关村的，想申请人民调解，和邻居闹矛盾了", "v1");

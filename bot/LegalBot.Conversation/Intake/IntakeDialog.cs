@@ -64,6 +64,11 @@ public static class IntakeDialog
             var (withArea, note) = SetArea(state, where.Area!, offices);
             if (withArea is not null) { state = withArea; preface.Add(note); }
         }
+        else if (where.Outcome == AreaLookupOutcome.Ambiguous)
+        {
+            // "我住新村": remember the candidates, so the place question offers them.
+            state = state with { Choices = where.Candidates.Select(a => a.ToString()).ToList() };
+        }
         return Advance(state, offices, retentionDays, preface);
     }
 
@@ -203,7 +208,8 @@ public static class IntakeDialog
     private static DialogOutcome Advance(DialogState state, OfficeDirectory offices, int retentionDays, IReadOnlyList<string> preface)
     {
         var next = Order(state.Flow).First(step => !IsDone(state, step));
-        return Ask(state with { Step = next, Choices = next == Location ? state.Choices : [], Failures = 0 }, offices, retentionDays, preface);
+        // Offered places stay until the place is settled (they may come from the first message, several questions earlier).
+        return Ask(state with { Step = next, Choices = IsDone(state, Location) ? [] : state.Choices, Failures = 0 }, offices, retentionDays, preface);
     }
 
     private static DialogOutcome Retry(DialogState state, string why, OfficeDirectory offices, int retentionDays) =>
@@ -243,7 +249,9 @@ public static class IntakeDialog
         switch (lookup.Outcome)
         {
             case AreaLookupOutcome.Found:
-                return AreaChosen(state, lookup.Area!, offices, retentionDays);
+                // "青山乡的" after being offered 河东镇新村 / 青山乡新村: the offered place in that town.
+                var inside = state.Choices.Select(ParseArea).Where(c => OfficeDirectory.Contains(lookup.Area!, c)).ToList();
+                return AreaChosen(state, inside.Count == 1 ? inside[0] : lookup.Area!, offices, retentionDays);
             case AreaLookupOutcome.Ambiguous:
                 return Ask(state with { Choices = lookup.Candidates.Select(a => a.ToString()).ToList() }, offices, retentionDays,
                     [IntakeTexts.AreaAmbiguous(text.Trim())]);
