@@ -145,8 +145,9 @@ public sealed class IntakeTests : IAsyncLifetime
     [Fact]
     public async Task An_ambiguous_place_in_the_first_message_is_offered_back_and_a_town_picks_its_village()
     {
-        await Say("我住新村，想申请调解，邻居占了我家宅基地");
-        var r = await Say("邻居");
+        var r = await Say("我住新村，想申请调解，邻居占了我家宅基地");
+        Assert.Contains("已记录纠纷类型：土地宅基地纠纷", r.Lead, StringComparison.Ordinal);
+        r = await Say("邻居");
         Assert.Equal(["河东镇新村", "青山乡新村"], r.Actions.Take(2).Select(a => a.Title));
         r = await Say("青山乡的");
         Assert.Contains("青山乡人民调解委员会受理", r.Lead, StringComparison.Ordinal);

@@ -48,12 +48,12 @@ public static class IntakeDialog
         var state = new DialogState(flow, "", new Dictionary<string, string>(), false, [], idempotencyKey);
         var preface = new List<string> { flow == LegalAidFlow ? IntakeTexts.StartLegalAid : IntakeTexts.StartMediation };
         var compact = IntakeInput.Compact(firstMessage);
-        if (flow == LegalAidFlow && IntakeTexts.Matters.FirstOrDefault(m => m.Keywords.Any(k => compact.Contains(k, StringComparison.Ordinal))) is { Option: not null } matter)
+        if (flow == LegalAidFlow && BestByKeyword(IntakeTexts.Matters, m => m.Keywords, compact) is { Option: not null } matter)
         {
             state = SetMatter(state, matter.Detail);
             preface.Add(IntakeTexts.Recorded(IntakeTexts.MatterLabel, matter.Detail));
         }
-        if (flow == MediationFlow && IntakeTexts.Disputes.FirstOrDefault(d => d.Keywords.Any(k => compact.Contains(k, StringComparison.Ordinal))) is { Option: not null } dispute)
+        if (flow == MediationFlow && BestByKeyword(IntakeTexts.Disputes, d => d.Keywords, compact) is { Option: not null } dispute)
         {
             state = state.With((Dispute, dispute.Option));
             preface.Add(IntakeTexts.Recorded(IntakeTexts.DisputeLabel, dispute.Option));
@@ -115,7 +115,7 @@ public static class IntakeDialog
                 if (i is null)
                 {
                     var compact = IntakeInput.Compact(text);
-                    var byKeyword = IntakeTexts.Disputes.FirstOrDefault(d => d.Keywords.Any(k => compact.Contains(k, StringComparison.Ordinal)));
+                    var byKeyword = BestByKeyword(IntakeTexts.Disputes, d => d.Keywords, compact);
                     if (byKeyword.Option is null) return question ? Pause(state) : Retry(state, IntakeTexts.ChooseFromOptions, offices, retentionDays);
                     return Advance(state.With((Dispute, byKeyword.Option)), offices, retentionDays, []);
                 }
@@ -292,6 +292,11 @@ public static class IntakeDialog
         var p = path.Split('/');
         return new Area(p[0], p.Length > 1 ? p[1] : null, p.Length > 2 ? p[2] : null);
     }
+
+    /// <summary>The entry whose longest keyword occurs in the text: 宅基地 says more than 邻居 in "邻居占了我家宅基地".</summary>
+    private static T? BestByKeyword<T>(IEnumerable<T> entries, Func<T, string[]> keywords, string compact) =>
+        entries.Select(e => (Entry: e, Length: keywords(e).Where(k => compact.Contains(k, StringComparison.Ordinal)).Select(k => k.Length).DefaultIfEmpty(0).Max()))
+            .Where(x => x.Length > 0).OrderByDescending(x => x.Length).Select(x => x.Entry).FirstOrDefault();
 
     private static bool? YesNo(string text) =>
         IntakeInput.IsOneOf(text, ["是", "是的", "对", "对的", "嗯", "是啊", "我是"]) ? true
