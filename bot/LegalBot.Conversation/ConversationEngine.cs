@@ -34,7 +34,7 @@ public sealed record EngineOptions
 /// </summary>
 /// <param name="intake">Intake dialogs and cases; null only for evaluation runs that classify questions.</param>
 public sealed class ConversationEngine(Func<KnowledgeRetriever> retriever, IConversationStore store, EngineOptions options, TimeProvider time,
-    IntakeCoordinator? intake = null)
+    IntakeCoordinator? intake = null) : IConversationHandler
 {
     public const string FeedbackAction = "feedback";
     // Further sources are cited when they score at least this share of the best finite score.
@@ -49,26 +49,29 @@ public sealed class ConversationEngine(Func<KnowledgeRetriever> retriever, IConv
         var state = await store.GetStateAsync(message.ConversationId, cancellationToken).ConfigureAwait(false)
             ?? ConversationState.New(message.ConversationId, now);
         state = state with { Turns = state.Turns + 1, UpdatedAt = now };
+        message = NumberedOptions.Resolve(message, state.Offered);
+        var (replies, next) = await HandleCoreAsync(message, state, now, cancellationToken).ConfigureAwait(false);
+        // What was offered, in the order text channels number it, so "2" picks the second option next turn.
+        await store.SaveStateAsync(next with { Offered = NumberedOptions.Offered(replies) }, cancellationToken).ConfigureAwait(false);
+        return replies;
+    }
+
+    private async Task<(IReadOnlyList<OutboundReply> Replies, ConversationState State)> HandleCoreAsync(InboundMessage message, ConversationState state,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
 
         if (message.Value is { } value && value.TryGetValue("action", out var action) && action == FeedbackAction)
         {
             var ack = await RecordFeedbackAsync(message, value, now, cancellationToken).ConfigureAwait(false);
-            await store.SaveStateAsync(state, cancellationToken).ConfigureAwait(false);
-            return [ack];
+            return ([ack], state);
         }
 
         var (text, truncated) = Truncate(message.Text?.Trim() ?? "", Options.MaxMessageBytes);
         var normalized = TextNormalizer.Normalize(text);
         if (normalized.Length == 0)
-        {
-            await store.SaveStateAsync(state, cancellationToken).ConfigureAwait(false);
-            return [Simple(ReplyKind.Acknowledgement, Routes.OutOfScope, ConversationTexts.EmptyMessage, TopicActions())];
-        }
+            return ([Simple(ReplyKind.Acknowledgement, Routes.OutOfScope, ConversationTexts.EmptyMessage, TopicActions())], state);
         if (RouteClassifier.IsReset(normalized))
-        {
-            await store.SaveStateAsync(ConversationState.New(message.ConversationId, now) with { Turns = state.Turns }, cancellationToken).ConfigureAwait(false);
-            return [Simple(ReplyKind.Reset, Routes.Greeting, ConversationTexts.Reset, TopicActions())];
-        }
+            return ([Simple(ReplyKind.Reset, Routes.Greeting, ConversationTexts.Reset, TopicActions())], ConversationState.New(message.ConversationId, now) with { Turns = state.Turns });
 
         var replies = new List<OutboundReply>();
         var decision = RouteClassifier.FromText(normalized);
@@ -78,17 +81,12 @@ public sealed class ConversationEngine(Func<KnowledgeRetriever> retriever, IConv
             var turn = await intake.HandleAsync(message, state, text, decision, LegalBasisAsync, cancellationToken).ConfigureAwait(false);
             state = turn.State;
             offerResume = turn.OfferResume;
-            if (turn.Handled)
-            {
-                await store.SaveStateAsync(state, cancellationToken).ConfigureAwait(false);
-                return turn.Replies;
-            }
+            if (turn.Handled) return (turn.Replies, state);
         }
         if (decision?.Route == Routes.Greeting)
         {
-            await store.SaveStateAsync(state, cancellationToken).ConfigureAwait(false);
             var greeting = decision.Reason == RouteClassifier.ThanksReason ? ConversationTexts.Thanks : ConversationTexts.Greeting;
-            return [Simple(ReplyKind.Greeting, Routes.Greeting, greeting, TopicActions())];
+            return ([Simple(ReplyKind.Greeting, Routes.Greeting, greeting, TopicActions())], state);
         }
         if (decision?.Route == Routes.Emergency)
         {
@@ -96,7 +94,8 @@ public sealed class ConversationEngine(Func<KnowledgeRetriever> retriever, IConv
                 [new SuggestedAction("拨打 110", "tel:110", ActionKind.Link), new SuggestedAction("拨打 120", "tel:120", ActionKind.Link)]));
         }
 
-        var followUp = decision?.Route != Routes.Emergency && FollowUpDetector.IsFollowUp(normalized, state.LastQuestion, state.LastRoute);
+        var followUp = decision?.Route != Routes.Emergency && (FollowUpDetector.IsFollowUp(normalized, state.LastQuestion, state.LastRoute)
+            || await IsSectionOfLastDocumentAsync(normalized, state, cancellationToken).ConfigureAwait(false));
         var question = followUp ? state.LastQuestion + " " + text : text;
         var (result, best, confidence) = await RetrieveAsync(text, followUp ? state.LastQuestion : null, cancellationToken).ConfigureAwait(false);
         var confident = confidence >= Options.ConfidenceThreshold;
@@ -122,8 +121,18 @@ public sealed class ConversationEngine(Func<KnowledgeRetriever> retriever, IConv
 
         if (truncated) replies[0] = replies[0] with { Notes = [ConversationTexts.TextTooLong, .. replies[0].Notes] };
         if (offerResume) replies.Add(IntakeCoordinator.ResumeOffer(state.Dialog?.Flow));
-        await store.SaveStateAsync(state, cancellationToken).ConfigureAwait(false);
-        return replies;
+        return (replies, state);
+    }
+
+    /// <summary>
+    /// A section heading of the guide the last answer came from (what its follow-up buttons send, or the number
+    /// that picks one): a follow-up of the last question, since the heading alone ("先保存证据") is too short to search.
+    /// </summary>
+    private async Task<bool> IsSectionOfLastDocumentAsync(string normalized, ConversationState state, CancellationToken cancellationToken)
+    {
+        if (state.LastDocumentId is null || state.LastQuestion is null || normalized.Length > 40) return false;
+        var chunks = await retriever().Index.GetChunksAsync(state.LastDocumentId, cancellationToken).ConfigureAwait(false);
+        return chunks.Any(c => c.HeadingPath.Count > 0 && TextNormalizer.Normalize(c.HeadingPath[^1]) == normalized);
     }
 
     /// <summary>The article or guide section that states the rule an intake prompt relies on; null when the knowledge base has none.</summary>

@@ -51,6 +51,29 @@ public sealed class EngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_bare_number_picks_the_option_numbered_so_in_the_last_reply()
+    {
+        var engine = Engine(await StoreAsync());
+        var first = Assert.Single(await engine.HandleAsync(Msg("申请法律援助的条件是什么"), CancellationToken.None));
+        var options = NumberedOptions.Numbered([first]);
+        var materials = options.Select((o, i) => (o, i)).First(x => x.o.Title == "需要带的材料").i + 1;
+
+        // "２" (full width) works like "2"; the section heading alone is answered from the guide the last answer came from.
+        var picked = Assert.Single(await engine.HandleAsync(Msg(materials == 2 ? "２" : materials.ToString(System.Globalization.CultureInfo.InvariantCulture)), CancellationToken.None));
+        Assert.Equal(ReplyKind.Answer, picked.Kind);
+        Assert.Equal("guide-legal-aid#需要带的材料", picked.Citations[0].ChunkId);
+
+        // The feedback options are numbered after the actions and carry their payload.
+        var helpful = NumberedOptions.Numbered([picked]).ToList().FindIndex(o => o.Title == "有帮助") + 1;
+        var ack = Assert.Single(await engine.HandleAsync(Msg(helpful.ToString(System.Globalization.CultureInfo.InvariantCulture)), CancellationToken.None));
+        Assert.Equal(ConversationTexts.FeedbackThanks, ack.Lead);
+
+        // A number beyond the options is just text.
+        var other = Assert.Single(await engine.HandleAsync(Msg("99"), CancellationToken.None));
+        Assert.NotEqual(ConversationTexts.FeedbackThanks, other.Lead);
+    }
+
+    [Fact]
     public async Task Unknown_questions_get_an_honest_reply_with_12348_and_are_logged()
     {
         var store = await StoreAsync();

@@ -9,6 +9,7 @@ namespace LegalBot.Conversation.State;
 /// <param name="Turns">Messages handled so far.</param>
 /// <param name="Dialog">The intake or progress-query dialog in progress, if any.</param>
 /// <param name="LastCaseReference">The case this conversation filed last (a repeated 确认提交 is answered with it).</param>
+/// <param name="Offered">The options the last replies offered, numbered as text channels show them.</param>
 public sealed record ConversationState(
     string ConversationId,
     string? LastQuestion,
@@ -17,7 +18,8 @@ public sealed record ConversationState(
     int Turns,
     DateTimeOffset UpdatedAt,
     DialogState? Dialog = null,
-    string? LastCaseReference = null)
+    string? LastCaseReference = null,
+    IReadOnlyList<OfferedOption>? Offered = null)
 {
     public static ConversationState New(string conversationId, DateTimeOffset now) => new(conversationId, null, null, null, 0, now);
 }
