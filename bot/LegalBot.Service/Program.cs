@@ -1,4 +1,6 @@
+using LegalBot.Channels;
 using LegalBot.Channels.BotFramework;
+using LegalBot.Channels.WeChat;
 using LegalBot.Channels.DirectLine;
 using LegalBot.Cases.Storage;
 using LegalBot.Conversation;
@@ -33,6 +35,11 @@ builder.Services.AddOptions<CasesOptions>().BindConfiguration(CasesOptions.Secti
         "Cases:ConnectionString is required when Cases:Database is postgresql")
     .Validate(o => string.IsNullOrWhiteSpace(o.EncryptionKey) || LegalBot.Cases.Privacy.AesGcmFieldProtector.IsValidKey(o.EncryptionKey),
         "Cases:EncryptionKey must be base64 of 32 random bytes").ValidateOnStart();
+builder.Services.AddOptions<WeChatOptions>().BindConfiguration(WeChatOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<WeComOptions>().BindConfiguration(WeComOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton<WeChatOptionsValidator>();
+builder.Services.AddSingleton<IValidateOptions<WeChatOptions>>(sp => sp.GetRequiredService<WeChatOptionsValidator>());
+builder.Services.AddSingleton<IValidateOptions<WeComOptions>>(sp => sp.GetRequiredService<WeChatOptionsValidator>());
 builder.Services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
 builder.Services.AddSingleton(TimeProvider.System);
@@ -68,6 +75,7 @@ builder.Services.AddSingleton(sp =>
         new EngineOptions { ConfidenceThreshold = o.ConfidenceThreshold, MaxMessageBytes = o.MaxMessageBytes }, sp.GetRequiredService<TimeProvider>(),
         sp.GetRequiredService<IntakeCoordinator>());
 });
+builder.Services.AddSingleton<IConversationHandler>(sp => sp.GetRequiredService<ConversationEngine>());
 builder.Services.AddSingleton<IMessageRateGate>(sp => new TokenBucketRateGate(sp.GetRequiredService<IOptions<ConversationOptions>>().Value.MessagesPerMinute));
 builder.Services.AddSingleton(sp =>
 {
@@ -94,6 +102,7 @@ builder.Services.AddSingleton(sp =>
     return new BotAuthentication(string.IsNullOrEmpty(o.MicrosoftAppId) ? null
         : new ChannelAuthenticator(o.MicrosoftAppId, o.Issuer, o.OpenIdMetadataUrl, sp.GetRequiredService<IHttpClientFactory>().CreateClient("connector")));
 });
+builder.Services.AddWeChatChannels(builder.Configuration);
 
 var app = builder.Build();
 
@@ -116,6 +125,8 @@ app.MapGet("/healthz", (KnowledgeHost host) => Results.Json(new { status = "ok",
 app.MapBotFramework();
 app.MapDirectLine();
 app.MapStaff();
+if (app.Configuration.GetSection(WeChatOptions.Section).Get<WeChatOptions>()?.Enabled == true) app.MapWeChat(WeChatEndpoints.OfficialAccount);
+if (app.Configuration.GetSection(WeComOptions.Section).Get<WeComOptions>()?.Enabled == true) app.MapWeChat(WeChatEndpoints.WeCom);
 
 try
 {

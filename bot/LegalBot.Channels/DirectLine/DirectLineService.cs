@@ -7,12 +7,6 @@ using LegalBot.Conversation;
 
 namespace LegalBot.Channels.DirectLine;
 
-/// <summary>Decides whether a user may send now (per-user rate limiting); the engine is not called when not.</summary>
-public interface IMessageRateGate
-{
-    bool TryEnter(string userId);
-}
-
 /// <summary>
 /// The Direct Line 3.0 conversation logic behind <c>/v3/directline</c>: conversations, posting activities
 /// (the user's activity is echoed into the stream with its <c>clientActivityID</c>, then the bot's replies),
