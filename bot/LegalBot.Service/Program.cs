@@ -125,11 +125,12 @@ app.MapGet("/healthz", (KnowledgeHost host) => Results.Json(new { status = "ok",
 app.MapBotFramework();
 app.MapDirectLine();
 app.MapStaff();
-if (app.Configuration.GetSection(WeChatOptions.Section).Get<WeChatOptions>()?.Enabled == true) app.MapWeChat(WeChatEndpoints.OfficialAccount);
-if (app.Configuration.GetSection(WeComOptions.Section).Get<WeComOptions>()?.Enabled == true) app.MapWeChat(WeChatEndpoints.WeCom);
 
 try
 {
+    // Inside the try: mapping builds the processors, which validates their options.
+    if (app.Services.GetRequiredService<IOptions<WeChatOptions>>().Value.Enabled) app.MapWeChat(WeChatEndpoints.OfficialAccount);
+    if (app.Services.GetRequiredService<IOptions<WeComOptions>>().Value.Enabled) app.MapWeChat(WeChatEndpoints.WeCom);
     await app.RunAsync();
     return 0;
 }

@@ -142,4 +142,14 @@ public sealed class WeChatServiceTests
         Assert.Contains("DTDs are not allowed", service.Output, StringComparison.Ordinal);
         Assert.Contains("法律援助", await PlainAsync(service, "怎么申请法律援助", 3), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_misconfigured_channel_stops_the_service_with_one_clear_line()
+    {
+        using var workspace = new ServiceWorkspace();
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => ServiceProcess.StartAsync(workspace.Knowledge, workspace.Data,
+            new Dictionary<string, string> { ["WeChat__Token"] = Token, ["WeChat__Mode"] = "safe", ["WeChat__EncodingAESKey"] = "too-short" }));
+        Assert.Contains("legalbot: invalid configuration: WeChat:AppId is required; WeChat:EncodingAESKey must be the 43-character key", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", ex.Message, StringComparison.Ordinal);
+    }
 }

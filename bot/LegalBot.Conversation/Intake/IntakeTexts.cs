@@ -120,7 +120,7 @@ public static class IntakeTexts
     public static readonly string[] ConfirmPhrases = ["确认提交", "确认", "提交", "确定", "没问题提交", "对的提交", "对", "对的", "没错"];
     public static readonly string[] EditPhrases = ["修改", "改一下", "要改", "有错", "不对"];
     public const string ConfirmPrompt = "请核对您的申请信息：";
-    public const string ConfirmQuestion = "信息无误请点“确认提交”，需要改请点“修改”。";
+    public const string ConfirmQuestion = "信息无误请选“确认提交”，需要改请选“修改”。";
     public const string EditPrompt = "您要修改哪一项？";
     public static string Submitted(string kind, string reference) =>
         $"您的{kind}申请已经提交，编号是 **{reference}**，请记下这个编号。";
