@@ -58,7 +58,7 @@ public sealed partial class WeChatCallbackProcessor : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly ConcurrentDictionary<string, Delivery> _deliveries = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _userLocks = new(StringComparer.Ordinal);
+    private readonly KeyedLock _userLocks = new();
     private readonly ConcurrentDictionary<Task, byte> _background = new();
     private readonly CancellationTokenSource _stopping = new();
     private long _lastSweep;
@@ -231,19 +231,11 @@ public sealed partial class WeChatCallbackProcessor : IAsyncDisposable
         if (!_rateGate.TryEnter(_settings.Channel + ":" + user)) return WeChatOutcome.Text(ConversationTexts.RateLimited);
 
         var conversationId = _settings.Channel + ":" + user;
-        var gate = _userLocks.GetOrAdd(conversationId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(_stopping.Token).ConfigureAwait(false);
-        try
-        {
-            var inbound = new InboundMessage(conversationId, user, _settings.Channel, text, null,
-                message.CreateTime > 0 ? DateTimeOffset.FromUnixTimeSeconds(message.CreateTime) : null);
-            var replies = await _handler.HandleAsync(inbound, _stopping.Token).ConfigureAwait(false);
-            return WeChatOutcome.From(replies, header);
-        }
-        finally
-        {
-            gate.Release();
-        }
+        using var turn = await _userLocks.AcquireAsync(conversationId, _stopping.Token).ConfigureAwait(false);
+        var inbound = new InboundMessage(conversationId, user, _settings.Channel, text, null,
+            message.CreateTime > 0 ? DateTimeOffset.FromUnixTimeSeconds(message.CreateTime) : null);
+        var replies = await _handler.HandleAsync(inbound, _stopping.Token).ConfigureAwait(false);
+        return WeChatOutcome.From(replies, header);
     }
 
     private WeChatOutcome Outcome(Task<WeChatOutcome> work)
@@ -339,7 +331,6 @@ public sealed partial class WeChatCallbackProcessor : IAsyncDisposable
         }
         await _stopping.CancelAsync().ConfigureAwait(false);
         _stopping.Dispose();
-        foreach (var gate in _userLocks.Values) gate.Dispose();
     }
 
     /// <summary>One inbound message's answer, shared by the first delivery and WeChat's retries.</summary>
