@@ -110,12 +110,7 @@ public static class WeChatXml
     /// <summary>A passive text reply. To/From are swapped relative to the inbound message by the caller.</summary>
     public static string TextReply(string toUser, string fromUser, long createTime, string content)
     {
-        var xml = new StringBuilder(256 + content.Length);
-        xml.Append("<xml>");
-        Cdata(xml, "ToUserName", toUser);
-        Cdata(xml, "FromUserName", fromUser);
-        xml.Append("<CreateTime>").Append(createTime.ToString(CultureInfo.InvariantCulture)).Append("</CreateTime>");
-        Cdata(xml, "MsgType", "text");
+        var xml = Header(toUser, fromUser, createTime, "text");
         Cdata(xml, "Content", content);
         return xml.Append("</xml>").ToString();
     }
@@ -124,12 +119,7 @@ public static class WeChatXml
     public static string NewsReply(string toUser, string fromUser, long createTime, IReadOnlyList<NewsArticle> articles)
     {
         if (articles.Count is 0 or > 8) throw new ArgumentException("a news reply has 1 to 8 articles", nameof(articles));
-        var xml = new StringBuilder(512);
-        xml.Append("<xml>");
-        Cdata(xml, "ToUserName", toUser);
-        Cdata(xml, "FromUserName", fromUser);
-        xml.Append("<CreateTime>").Append(createTime.ToString(CultureInfo.InvariantCulture)).Append("</CreateTime>");
-        Cdata(xml, "MsgType", "news");
+        var xml = Header(toUser, fromUser, createTime, "news");
         xml.Append("<ArticleCount>").Append(articles.Count.ToString(CultureInfo.InvariantCulture)).Append("</ArticleCount><Articles>");
         foreach (var a in articles)
         {
@@ -141,6 +131,16 @@ public static class WeChatXml
             xml.Append("</item>");
         }
         return xml.Append("</Articles></xml>").ToString();
+    }
+
+    private static StringBuilder Header(string toUser, string fromUser, long createTime, string msgType)
+    {
+        var xml = new StringBuilder(512).Append("<xml>");
+        Cdata(xml, "ToUserName", toUser);
+        Cdata(xml, "FromUserName", fromUser);
+        xml.Append("<CreateTime>").Append(createTime.ToString(CultureInfo.InvariantCulture)).Append("</CreateTime>");
+        Cdata(xml, "MsgType", msgType);
+        return xml;
     }
 
     /// <summary>The safe-mode reply envelope, in the exact layout of Tencent's samples.</summary>
