@@ -34,10 +34,11 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServiceProcess> StartAsync(string knowledge, string data, IDictionary<string, string>? environment = null)
+    /// <param name="dll">Another build of the service (a publish output); default the solution's build.</param>
+    public static async Task<ServiceProcess> StartAsync(string knowledge, string data, IDictionary<string, string>? environment = null, string? dll = null)
     {
         var port = FreePort();
-        var info = new ProcessStartInfo("dotnet", [ServiceDll, "--urls", $"http://127.0.0.1:{port}"])
+        var info = new ProcessStartInfo("dotnet", [dll ?? ServiceDll, "--urls", $"http://127.0.0.1:{port}"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
