@@ -4,40 +4,38 @@ using System.Text.Json.Serialization;
 namespace LegalBot.Channels.BotFramework;
 
 /// <summary>Bot → connector token (OAuth client credentials), cached until shortly before it expires.</summary>
-public sealed class ClientCredentialsTokenProvider(HttpClient http, string tokenUrl, string appId, string appPassword, string scope, TimeProvider time)
-    : IConnectorTokenProvider, IDisposable
+public sealed class ClientCredentialsTokenProvider : IConnectorTokenProvider
 {
-    private readonly SemaphoreSlim _lock = new(1, 1);
-    private (string Token, DateTimeOffset ExpiresAt)? _cached;
+    private readonly HttpClient _http;
+    private readonly string _tokenUrl;
+    private readonly Dictionary<string, string> _form;
+    private readonly AccessTokenCache _tokens;
 
-    public async Task<string?> GetTokenAsync(CancellationToken cancellationToken)
+    public ClientCredentialsTokenProvider(HttpClient http, string tokenUrl, string appId, string appPassword, string scope, TimeProvider time)
     {
-        if (_cached is { } c && c.ExpiresAt > time.GetUtcNow()) return c.Token;
-        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        _http = http;
+        _tokenUrl = tokenUrl;
+        _form = new Dictionary<string, string>
         {
-            if (_cached is { } again && again.ExpiresAt > time.GetUtcNow()) return again.Token;
-            using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["grant_type"] = "client_credentials",
-                ["client_id"] = appId,
-                ["client_secret"] = appPassword,
-                ["scope"] = scope,
-            });
-            using var response = await http.PostAsync(tokenUrl, form, cancellationToken).ConfigureAwait(false);
-            response.EnsureSuccessStatusCode();
-            var body = await response.Content.ReadFromJsonAsync<TokenResponse>(cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException("empty token response");
-            _cached = (body.AccessToken, time.GetUtcNow() + TimeSpan.FromSeconds(Math.Max(60, body.ExpiresIn - 300)));
-            return body.AccessToken;
-        }
-        finally
-        {
-            _lock.Release();
-        }
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = appId,
+            ["client_secret"] = appPassword,
+            ["scope"] = scope,
+        };
+        _tokens = new AccessTokenCache(FetchAsync, time);
     }
 
-    public void Dispose() => _lock.Dispose();
+    public async Task<string?> GetTokenAsync(CancellationToken cancellationToken) => await _tokens.GetAsync(cancellationToken).ConfigureAwait(false);
+
+    private async Task<AccessToken> FetchAsync(CancellationToken cancellationToken)
+    {
+        using var form = new FormUrlEncodedContent(_form);
+        using var response = await _http.PostAsync(_tokenUrl, form, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<TokenResponse>(cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("empty token response");
+        return new AccessToken(body.AccessToken, TimeSpan.FromSeconds(body.ExpiresIn));
+    }
 
     private sealed record TokenResponse([property: JsonPropertyName("access_token")] string AccessToken, [property: JsonPropertyName("expires_in")] int ExpiresIn);
 }

@@ -1,12 +1,13 @@
-namespace LegalBot.Channels.WeChat;
+namespace LegalBot.Channels;
 
 /// <summary>An access_token and how long the platform says it lives.</summary>
 public sealed record AccessToken(string Value, TimeSpan ExpiresIn);
 
 /// <summary>
-/// One access_token per instance: fetched once, shared by every request, refreshed a margin before it
-/// expires and when the API reports it invalid. Concurrent callers that need a refresh share a single fetch
-/// (WeChat rate-limits token calls, and a burst of refreshes would only invalidate each other).
+/// One access token per instance (WeChat, WeCom, the Bot Framework connector): fetched once, shared by every
+/// request, refreshed a margin before it expires and when the API reports it invalid. Concurrent callers that
+/// need a refresh share a single fetch (platforms rate-limit token calls, and a burst of refreshes would only
+/// invalidate each other).
 /// </summary>
 public sealed class AccessTokenCache(Func<CancellationToken, Task<AccessToken>> fetch, TimeProvider time)
 {
