@@ -95,7 +95,7 @@ public sealed class ConversationEngine(Func<KnowledgeRetriever> retriever, IConv
         }
 
         var followUp = decision?.Route != Routes.Emergency && (FollowUpDetector.IsFollowUp(normalized, state.LastQuestion, state.LastRoute)
-            || await IsSectionOfLastDocumentAsync(normalized, state, cancellationToken).ConfigureAwait(false));
+            || await IsSectionOfLastDocumentAsync(text, normalized, state, cancellationToken).ConfigureAwait(false));
         var question = followUp ? state.LastQuestion + " " + text : text;
         var (result, best, confidence) = await RetrieveAsync(text, followUp ? state.LastQuestion : null, cancellationToken).ConfigureAwait(false);
         var confident = confidence >= Options.ConfidenceThreshold;
@@ -125,12 +125,13 @@ public sealed class ConversationEngine(Func<KnowledgeRetriever> retriever, IConv
     }
 
     /// <summary>
-    /// A section heading of the guide the last answer came from (what its follow-up buttons send, or the number
-    /// that picks one): a follow-up of the last question, since the heading alone ("先保存证据") is too short to search.
+    /// A section heading the last answer offered (its follow-up button, typed or picked by number): a follow-up
+    /// of the last question, since the heading alone ("先保存证据") is too short to search. Only a message that
+    /// is one of the offered options costs a look at the document.
     /// </summary>
-    private async Task<bool> IsSectionOfLastDocumentAsync(string normalized, ConversationState state, CancellationToken cancellationToken)
+    private async Task<bool> IsSectionOfLastDocumentAsync(string text, string normalized, ConversationState state, CancellationToken cancellationToken)
     {
-        if (state.LastDocumentId is null || state.LastQuestion is null || normalized.Length > 40) return false;
+        if (state.LastDocumentId is null || state.LastQuestion is null || state.Offered?.Any(o => o.Value == text) != true) return false;
         var chunks = await retriever().Index.GetChunksAsync(state.LastDocumentId, cancellationToken).ConfigureAwait(false);
         return chunks.Any(c => c.HeadingPath.Count > 0 && TextNormalizer.Normalize(c.HeadingPath[^1]) == normalized);
     }

@@ -113,7 +113,7 @@ public sealed partial class WeChatCallbackProcessor : IAsyncDisposable
         var candidate = new Delivery(_time.GetTimestamp());
         var delivery = _deliveries.GetOrAdd(key, candidate);
         // Only the first arrival starts the work; retries (and racing duplicates) share it.
-        if (ReferenceEquals(delivery, candidate)) delivery.Start(() => ProduceAsync(message));
+        if (ReferenceEquals(delivery, candidate)) delivery.Start(() => ProduceAsync(message), OnEngineFailure);
         else LogRetry(_log, _settings.Channel, message.DeduplicationKey);
         SweepOccasionally();
 
@@ -132,15 +132,11 @@ public sealed partial class WeChatCallbackProcessor : IAsyncDisposable
             {
                 // WeChat hung up; the answer still goes out through the API.
             }
-            catch (Exception)
-            {
-                // The work failed: handled below (a fault is an outcome too).
-            }
         }
 
         if (delivery.Work.IsCompleted)
         {
-            var outcome = Outcome(delivery.Work);
+            var outcome = delivery.Work.Result;
             if (outcome.Silent || !delivery.TryClaim()) return WeChatResponse.Success;
             return Passive(message, outcome, query.Nonce ?? "");
         }
@@ -238,10 +234,10 @@ public sealed partial class WeChatCallbackProcessor : IAsyncDisposable
         return WeChatOutcome.From(replies, header);
     }
 
-    private WeChatOutcome Outcome(Task<WeChatOutcome> work)
+    /// <summary>The engine failed: logged once, and the citizen gets an apology instead of an answer.</summary>
+    private WeChatOutcome OnEngineFailure(Exception exception)
     {
-        if (work.IsCompletedSuccessfully) return work.Result;
-        LogEngineFailed(_log, work.Exception?.GetBaseException(), _settings.Channel);
+        LogEngineFailed(_log, exception, _settings.Channel);
         return WeChatOutcome.Text(WeChatTexts.Failed);
     }
 
@@ -261,15 +257,7 @@ public sealed partial class WeChatCallbackProcessor : IAsyncDisposable
     /// <summary>The answer missed the deadline: send it through the API when it is ready, unless a retry already replied with it.</summary>
     private async Task DeliverLaterAsync(Delivery delivery, WeChatInbound message)
     {
-        try
-        {
-            await delivery.Work.ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // Reported by Outcome() below.
-        }
-        var outcome = Outcome(delivery.Work);
+        var outcome = await delivery.Work.ConfigureAwait(false);
         if (outcome.Silent || !delivery.TryClaim()) return;
         if (_sender is null)
         {
@@ -342,7 +330,8 @@ public sealed partial class WeChatCallbackProcessor : IAsyncDisposable
         public Task<WeChatOutcome> Work => _work.Task;
         public long CreatedAt { get; } = createdAt;
 
-        public void Start(Func<Task<WeChatOutcome>> produce) => _ = Task.Run(async () =>
+        /// <summary>Runs the work off the request; a failure becomes <paramref name="onFailure"/>'s outcome, so Work never faults.</summary>
+        public void Start(Func<Task<WeChatOutcome>> produce, Func<Exception, WeChatOutcome> onFailure) => _ = Task.Run(async () =>
         {
             try
             {
@@ -350,7 +339,7 @@ public sealed partial class WeChatCallbackProcessor : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                _work.SetException(ex);
+                _work.SetResult(onFailure(ex));
             }
         });
 
@@ -385,21 +374,39 @@ public sealed partial class WeChatCallbackProcessor : IAsyncDisposable
     private static partial void LogShutdownPending(ILogger logger, string channel, int count);
 }
 
-/// <summary>What a message gets: rendered text (one passive message, or parts for the API), a news card, or nothing.</summary>
-public sealed record WeChatOutcome(string Message, IReadOnlyList<string> Parts, NewsArticle? Article, bool Silent)
+/// <summary>
+/// What a message gets: one text message (the passive reply), a news card, or nothing. The whole text in parts
+/// for the API is rendered only when it is needed, i.e. when the answer missed the deadline.
+/// </summary>
+public sealed class WeChatOutcome
 {
-    public static WeChatOutcome Nothing { get; } = new("", [], null, true);
-    public static WeChatOutcome Text(string text) => new(text, [text], null, false);
+    private readonly Lazy<IReadOnlyList<string>> _parts;
+
+    private WeChatOutcome(string message, Func<IReadOnlyList<string>> parts, NewsArticle? article, bool silent)
+    {
+        Message = message;
+        _parts = new Lazy<IReadOnlyList<string>>(parts);
+        Article = article;
+        Silent = silent;
+    }
+
+    public string Message { get; }
+    public IReadOnlyList<string> Parts => _parts.Value;
+    public NewsArticle? Article { get; }
+    public bool Silent { get; }
+
+    public static WeChatOutcome Nothing { get; } = new("", () => [], null, true);
+    public static WeChatOutcome Text(string text) => new(text, () => [text], null, false);
 
     /// <summary>A news card; the API fallback sends it as text (title, description, link).</summary>
     public static WeChatOutcome News(NewsArticle article)
     {
         var text = article.Title + "\n" + article.Description + "\n" + article.Url;
-        return new(text, [text], article, false);
+        return new(text, () => [text], article, false);
     }
 
     public static WeChatOutcome From(IReadOnlyList<OutboundReply> replies, string? header) =>
         replies.Count == 0 && header is null
             ? Nothing
-            : new(WeChatRenderer.RenderSingle(replies, header), WeChatRenderer.RenderParts(replies, header), null, false);
+            : new(WeChatRenderer.RenderSingle(replies, header), () => WeChatRenderer.RenderParts(replies, header), null, false);
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using LegalBot.Channels.WeChat;
 
@@ -35,10 +36,18 @@ public static class WeChatEndpoints
     private static async Task<string?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.ContentLength > WeChatXml.MaxBodyBytes) return null;
-        var buffer = new byte[WeChatXml.MaxBodyBytes + 1];
-        var total = 0;
-        int read;
-        while (total < buffer.Length && (read = await request.Body.ReadAsync(buffer.AsMemory(total), cancellationToken)) > 0) total += read;
-        return total > WeChatXml.MaxBodyBytes ? null : Encoding.UTF8.GetString(buffer, 0, total);
+        var buffer = ArrayPool<byte>.Shared.Rent(WeChatXml.MaxBodyBytes + 1);
+        try
+        {
+            var total = 0;
+            int read;
+            while (total <= WeChatXml.MaxBodyBytes && (read = await request.Body.ReadAsync(buffer.AsMemory(total, WeChatXml.MaxBodyBytes + 1 - total), cancellationToken)) > 0)
+                total += read;
+            return total > WeChatXml.MaxBodyBytes ? null : Encoding.UTF8.GetString(buffer, 0, total);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }

@@ -1,6 +1,5 @@
 using System.Threading.RateLimiting;
 using LegalBot.Channels;
-using LegalBot.Channels.DirectLine;
 
 namespace LegalBot.Service.Hosting;
 
