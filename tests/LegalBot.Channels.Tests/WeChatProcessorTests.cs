@@ -193,7 +193,10 @@ public sealed class WeChatProcessorTests : IAsyncLifetime
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var ts = now.ToString(CultureInfo.InvariantCulture);
 
-        Assert.Equal(403, (await processor.HandleAsync(new WeChatQuery("0" + WeChatSignature.Compute(Token, ts, "n")[1..], null, ts, "n", null), body, CancellationToken.None)).StatusCode);
+        // One hex digit changed (to a different one: a fixed "0" would match a signature that starts with 0).
+        var valid = WeChatSignature.Compute(Token, ts, "n");
+        var forged = (valid[0] == '0' ? '1' : '0') + valid[1..];
+        Assert.Equal(403, (await processor.HandleAsync(new WeChatQuery(forged, null, ts, "n", null), body, CancellationToken.None)).StatusCode);
         Assert.Equal(403, (await processor.HandleAsync(new WeChatQuery(WeChatSignature.Compute("other-token", ts, "n"), null, ts, "n", null), body, CancellationToken.None)).StatusCode);
         Assert.Equal(403, (await processor.HandleAsync(new WeChatQuery(null, null, ts, "n", null), body, CancellationToken.None)).StatusCode);
         // A correctly signed request captured 10 minutes ago is a replay.
