@@ -94,10 +94,12 @@ public sealed class ConversationEngine(Func<KnowledgeRetriever> retriever, IConv
                 [new SuggestedAction("拨打 110", "tel:110", ActionKind.Link), new SuggestedAction("拨打 120", "tel:120", ActionKind.Link)]));
         }
 
-        var followUp = decision?.Route != Routes.Emergency && (FollowUpDetector.IsFollowUp(normalized, state.LastQuestion, state.LastRoute)
-            || await IsSectionOfLastDocumentAsync(text, normalized, state, cancellationToken).ConfigureAwait(false));
+        // A picked section is searched within the guide that offered it: another guide may have the same heading.
+        var pickedSection = decision?.Route != Routes.Emergency && await IsSectionOfLastDocumentAsync(text, normalized, state, cancellationToken).ConfigureAwait(false);
+        var followUp = pickedSection || (decision?.Route != Routes.Emergency && FollowUpDetector.IsFollowUp(normalized, state.LastQuestion, state.LastRoute));
         var question = followUp ? state.LastQuestion + " " + text : text;
-        var (result, best, confidence) = await RetrieveAsync(text, followUp ? state.LastQuestion : null, cancellationToken).ConfigureAwait(false);
+        var (result, best, confidence) = await RetrieveAsync(text, followUp ? state.LastQuestion : null, cancellationToken,
+            pickedSection ? new SearchFilter(DocumentIds: new HashSet<string>(StringComparer.Ordinal) { state.LastDocumentId! }) : null).ConfigureAwait(false);
         var confident = confidence >= Options.ConfidenceThreshold;
         decision ??= followUp && state.LastRoute is not null
             ? new RouteDecision(state.LastRoute, "follow-up of the previous question")
@@ -155,9 +157,10 @@ public sealed class ConversationEngine(Func<KnowledgeRetriever> retriever, IConv
     }
 
     /// <param name="context">For a follow-up, the previous question: it steers the search but counts less than the message.</param>
-    private async Task<(RetrievalResult Result, ChunkHit? Best, double Confidence)> RetrieveAsync(string text, string? context, CancellationToken cancellationToken)
+    private async Task<(RetrievalResult Result, ChunkHit? Best, double Confidence)> RetrieveAsync(string text, string? context, CancellationToken cancellationToken,
+        SearchFilter? filter = null)
     {
-        var result = await retriever().SearchAsync(text, new RetrievalOptions(SearchDepth, Context: context), cancellationToken).ConfigureAwait(false);
+        var result = await retriever().SearchAsync(text, new RetrievalOptions(SearchDepth, filter, context), cancellationToken).ConfigureAwait(false);
         return (result, result.Best, result.Confidence);
     }
 

@@ -74,6 +74,24 @@ public sealed class EngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_picked_section_comes_from_the_guide_that_offered_it_even_when_another_has_the_same_heading()
+    {
+        // Found by trying WeChat end to end over the demo knowledge folder: "申请期限", offered by the labour-dispute
+        // guide, was answered from the reconsideration guide's 申请期限.
+        using var kb = await KnowledgeBase.OpenAsync(Path.Combine(TestPaths.RepoRoot, "knowledge"), null);
+        await kb.RefreshAsync(CancellationToken.None);
+        var engine = new ConversationEngine(() => kb.Retriever, await StoreAsync(), EngineOptions.Default, TimeProvider.System);
+        var first = (await engine.HandleAsync(Msg("没钱请律师怎么办"), CancellationToken.None))[0];
+        var offering = first.Citations[0].ChunkId.Split('#')[0];
+        var options = NumberedOptions.Numbered([first]).ToList();
+        var number = options.FindIndex(o => o.Title == "申请期限") + 1;
+        Assert.True(number > 0, string.Join("|", options.Select(o => o.Title)));
+
+        var picked = (await engine.HandleAsync(Msg(number.ToString(System.Globalization.CultureInfo.InvariantCulture)), CancellationToken.None))[0];
+        Assert.Equal(offering + "#申请期限", picked.Citations[0].ChunkId);
+    }
+
+    [Fact]
     public async Task Unknown_questions_get_an_honest_reply_with_12348_and_are_logged()
     {
         var store = await StoreAsync();
