@@ -1,4 +1,5 @@
 using LegalBot.Knowledge.Documents;
+using LegalBot.Knowledge.Embeddings;
 using LegalBot.Knowledge.Index;
 using LegalBot.Knowledge.Offices;
 using LegalBot.Knowledge.Search;
@@ -12,28 +13,33 @@ namespace LegalBot.Knowledge;
 /// </summary>
 public sealed class KnowledgeBase : IDisposable
 {
-    private readonly EmbeddedIndex _index;
+    private readonly IKnowledgeIndex _index;
+    private readonly SparseEncoder _encoder;
+    private readonly ChunkEmbedder? _embedder;
     private readonly string _synonymsPath;
     private volatile KnowledgeRetriever _retriever;
     private volatile OfficeDirectory _offices = OfficeDirectory.Empty;
 
     private readonly RetrievalSettings _settings;
 
-    private KnowledgeBase(string folder, EmbeddedIndex index, string synonymsPath, RetrievalSettings settings)
+    private KnowledgeBase(string folder, IKnowledgeIndex index, SparseEncoder encoder, ChunkEmbedder? embedder, string synonymsPath, RetrievalSettings settings)
     {
         Folder = folder;
         _index = index;
+        _encoder = encoder;
+        _embedder = embedder;
         _synonymsPath = synonymsPath;
         _settings = settings;
         _retriever = CreateRetriever(SynonymTable.Empty);
     }
 
     private KnowledgeRetriever CreateRetriever(SynonymTable synonyms) =>
-        new(_index, new QueryAnalyzer(_index.Encoder.Tokenizer, synonyms, _settings.Query));
+        new(_index, new QueryAnalyzer(_encoder.Tokenizer, synonyms, _settings.Query), _embedder);
 
     public string Folder { get; }
     public IKnowledgeIndex Index => _index;
-    public EmbeddedIndex EmbeddedIndex => _index;
+    /// <summary>The embedded index, when that is the backend.</summary>
+    public EmbeddedIndex? EmbeddedIndex => _index as EmbeddedIndex;
     public KnowledgeRetriever Retriever => _retriever;
 
     /// <summary>The office directory from the indexed <c>kind: office</c> files; swapped whole on each refresh.</summary>
@@ -43,14 +49,24 @@ public sealed class KnowledgeBase : IDisposable
     /// <param name="dataDirectory">Where the index persists; null keeps it in memory.</param>
     /// <param name="synonymsPath">Synonym file; null means <c>{folder}/synonyms.txt</c>.</param>
     /// <param name="settings">Scoring parameters; null for the tuned defaults.</param>
+    /// <param name="embedder">Dense embeddings for hybrid search; null for sparse only.</param>
     public static async Task<KnowledgeBase> OpenAsync(string folder, string? dataDirectory, string? synonymsPath = null,
-        RetrievalSettings? settings = null, CancellationToken cancellationToken = default)
+        RetrievalSettings? settings = null, ChunkEmbedder? embedder = null, CancellationToken cancellationToken = default)
     {
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"knowledge folder not found: {folder}");
         settings ??= RetrievalSettings.Default;
-        var encoder = new SparseEncoder(settings.MaxGram == Tokenizer.Default.MaxGram ? Tokenizer.Default : new Tokenizer(settings.MaxGram), settings.Bm25);
-        var index = await EmbeddedIndex.OpenAsync(dataDirectory, encoder, cancellationToken).ConfigureAwait(false);
-        var kb = new KnowledgeBase(folder, index, synonymsPath ?? KnowledgeFolder.SynonymsPath(folder), settings);
+        var encoder = CreateEncoder(settings);
+        var index = await EmbeddedIndex.OpenAsync(dataDirectory, encoder, embedder, cancellationToken).ConfigureAwait(false);
+        return await OpenAsync(folder, index, encoder, embedder, synonymsPath, settings, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Wires a knowledge folder to an index that is already open (the Qdrant backend, say).</summary>
+    /// <param name="encoder">The encoder the index weighs terms with (queries must use the same tokenizer).</param>
+    public static async Task<KnowledgeBase> OpenAsync(string folder, IKnowledgeIndex index, SparseEncoder encoder, ChunkEmbedder? embedder,
+        string? synonymsPath, RetrievalSettings? settings, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"knowledge folder not found: {folder}");
+        var kb = new KnowledgeBase(folder, index, encoder, embedder, synonymsPath ?? KnowledgeFolder.SynonymsPath(folder), settings ?? RetrievalSettings.Default);
         kb._offices = OfficeDirectory.FromDocuments(await index.GetDocumentsAsync(cancellationToken).ConfigureAwait(false));
         return kb;
     }
@@ -65,8 +81,12 @@ public sealed class KnowledgeBase : IDisposable
         return problems.Count == 0 ? report : report with { Diagnostics = [.. report.Diagnostics, .. problems] };
     }
 
+    /// <summary>The sparse encoder for <paramref name="settings"/> (tokenizer + BM25F parameters); every backend uses it.</summary>
+    public static SparseEncoder CreateEncoder(RetrievalSettings settings) =>
+        new(settings.MaxGram == Tokenizer.Default.MaxGram ? Tokenizer.Default : new Tokenizer(settings.MaxGram), settings.Bm25);
+
     public Task<RetrievalResult> SearchAsync(string question, RetrievalOptions? options = null, CancellationToken cancellationToken = default) =>
         _retriever.SearchAsync(question, options, cancellationToken);
 
-    public void Dispose() => _index.Dispose();
+    public void Dispose() => (_index as IDisposable)?.Dispose();
 }

@@ -50,7 +50,7 @@ public class IndexTests
         using (var kb = await OpenAsync(k)) await kb.RefreshAsync(CancellationToken.None);
 
         using var reopened = await OpenAsync(k);
-        Assert.Equal(6, reopened.EmbeddedIndex.ChunkCount);
+        Assert.Equal(6, reopened.EmbeddedIndex!.ChunkCount);
         Assert.NotNull((await reopened.SearchAsync("七日内作出决定")).Best);
         var report = await reopened.RefreshAsync(CancellationToken.None);
         Assert.Equal(0, report.FilesParsed);
@@ -105,7 +105,7 @@ public class IndexTests
         Directory.CreateDirectory(k.Data);
         await File.WriteAllTextAsync(Path.Combine(k.Data, "knowledge-index.json"), "{ not json");
         using var kb = await OpenAsync(k);
-        Assert.NotNull(kb.EmbeddedIndex.LoadProblem);
+        Assert.NotNull(kb.EmbeddedIndex!.LoadProblem);
         var report = await kb.RefreshAsync(CancellationToken.None);
         Assert.Equal(1, report.Changes.Added);
         Assert.Empty(Directory.GetFiles(k.Data, "*.tmp-*"));

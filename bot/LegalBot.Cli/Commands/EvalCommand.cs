@@ -14,7 +14,7 @@ internal static class EvalCommand
         var questions = Evaluation.ParseQuestions(await File.ReadAllTextAsync(path, ct).ConfigureAwait(false), path);
         if (args.Get("split") is { } split) questions = questions.Where(q => q.Split == split).ToList();
         var settings = args.Get("tune") is { } tune ? RetrievalSettings.Parse(tune) : null;
-        using var kb = await KnowledgeBase.OpenAsync(args.Require("knowledge"), args.Get("data"), args.Get("synonyms"), settings, ct).ConfigureAwait(false);
+        using var kb = await KnowledgeBase.OpenAsync(args.Require("knowledge"), args.Get("data"), args.Get("synonyms"), settings, cancellationToken: ct).ConfigureAwait(false);
         var report = await kb.RefreshAsync(ct).ConfigureAwait(false);
         foreach (var d in report.Diagnostics) await stderr.WriteLineAsync(d.ToString()).ConfigureAwait(false);
 

@@ -12,7 +12,7 @@ internal static class IndexCommand
         var knowledge = args.Get("knowledge") ?? args.Positional.FirstOrDefault() ?? throw new UsageException("missing --knowledge DIR");
         var data = args.Get("data") ?? "data";
         using var kb = await KnowledgeBase.OpenAsync(knowledge, data, args.Get("synonyms"), cancellationToken: ct).ConfigureAwait(false);
-        if (kb.EmbeddedIndex.LoadProblem is { } problem) await stderr.WriteLineAsync("note: " + problem).ConfigureAwait(false);
+        if (kb.EmbeddedIndex?.LoadProblem is { } problem) await stderr.WriteLineAsync("note: " + problem).ConfigureAwait(false);
         var report = await kb.RefreshAsync(ct).ConfigureAwait(false);
         await WriteReportAsync(report, stdout, stderr).ConfigureAwait(false);
         return report.Diagnostics.Count == 0 ? LegalBotCli.Ok : LegalBotCli.ProblemsFound;

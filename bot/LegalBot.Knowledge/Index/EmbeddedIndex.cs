@@ -1,4 +1,5 @@
 using LegalBot.Knowledge.Documents;
+using LegalBot.Knowledge.Embeddings;
 
 namespace LegalBot.Knowledge.Index;
 
@@ -11,15 +12,19 @@ public sealed class EmbeddedIndex : IKnowledgeIndex, IDisposable
 {
     private readonly SparseEncoder _encoder;
     private readonly IndexStore? _store;
+    private readonly ChunkEmbedder? _embedder;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    // Writer-owned state: the analysed chunks of every document, reused across updates.
-    private Dictionary<string, (KnowledgeDocument Document, AnalyzedChunk[] Chunks)> _documents = new(StringComparer.Ordinal);
+    // Writer-owned state: the analysed chunks (and embeddings) of every document, reused across updates.
+    private Dictionary<string, Entry> _documents = new(StringComparer.Ordinal);
     private volatile IndexSnapshot _snapshot = IndexSnapshot.Empty;
 
-    private EmbeddedIndex(SparseEncoder encoder, IndexStore? store)
+    private sealed record Entry(KnowledgeDocument Document, AnalyzedChunk[] Chunks, float[][]? Vectors);
+
+    private EmbeddedIndex(SparseEncoder encoder, IndexStore? store, ChunkEmbedder? embedder)
     {
         _encoder = encoder;
         _store = store;
+        _embedder = embedder;
     }
 
     public SparseEncoder Encoder => _encoder;
@@ -31,18 +36,33 @@ public sealed class EmbeddedIndex : IKnowledgeIndex, IDisposable
     public int TermCount => _snapshot.TermCount;
 
     /// <summary>Opens the index stored in <paramref name="dataDirectory"/>, or an in-memory one when it is null.</summary>
-    public static async Task<EmbeddedIndex> OpenAsync(string? dataDirectory, SparseEncoder? encoder = null, CancellationToken cancellationToken = default)
+    /// <param name="embedder">Dense embeddings for hybrid search, or null for sparse only.</param>
+    public static async Task<EmbeddedIndex> OpenAsync(string? dataDirectory, SparseEncoder? encoder = null,
+        ChunkEmbedder? embedder = null, CancellationToken cancellationToken = default)
     {
-        var index = new EmbeddedIndex(encoder ?? SparseEncoder.Default, dataDirectory is null ? null : new IndexStore(dataDirectory));
+        var index = new EmbeddedIndex(encoder ?? SparseEncoder.Default, dataDirectory is null ? null : new IndexStore(dataDirectory), embedder);
         if (index._store is not null)
         {
             var (documents, problem) = await index._store.LoadAsync(cancellationToken).ConfigureAwait(false);
             index.LoadProblem = problem;
-            foreach (var d in documents) index._documents[d.Info.Id] = (d, index.AnalyzeDocument(d));
-            index._snapshot = IndexSnapshot.Build(AllChunks(index._documents), index._encoder);
+            try
+            {
+                foreach (var d in documents) index._documents[d.Info.Id] = await index.CreateEntryAsync(d, cancellationToken).ConfigureAwait(false);
+            }
+            catch (EmbeddingException ex)
+            {
+                // The endpoint is down at start-up: serve nothing stale-and-partial; the next refresh re-indexes.
+                index._documents.Clear();
+                index.LoadProblem = $"embeddings unavailable ({ex.Message}); the stored index is re-embedded on the next refresh";
+            }
+            index._snapshot = Build(index._documents, index._encoder);
+            if (embedder is not null) await embedder.Cache.SaveAsync(cancellationToken).ConfigureAwait(false);
         }
         return index;
     }
+
+    /// <summary>True when searches can fuse dense similarity with the sparse ranking.</summary>
+    public bool HasEmbeddings => _snapshot.HasVectors;
 
     public ValueTask<IReadOnlyList<DocumentInfo>> GetDocumentsAsync(CancellationToken cancellationToken) =>
         ValueTask.FromResult<IReadOnlyList<DocumentInfo>>(_snapshot.Documents);
@@ -57,7 +77,7 @@ public sealed class EmbeddedIndex : IKnowledgeIndex, IDisposable
         try
         {
             // Work on a copy: if anything below throws, the served snapshot and writer state stay as they were.
-            var next = new Dictionary<string, (KnowledgeDocument Document, AnalyzedChunk[] Chunks)>(_documents, StringComparer.Ordinal);
+            var next = new Dictionary<string, Entry>(_documents, StringComparer.Ordinal);
             int added = 0, changed = 0, removed = 0;
             foreach (var id in batch.Deletes)
             {
@@ -74,11 +94,12 @@ public sealed class EmbeddedIndex : IKnowledgeIndex, IDisposable
                 {
                     added++;
                 }
-                next[doc.Info.Id] = (doc, AnalyzeDocument(doc));
+                next[doc.Info.Id] = await CreateEntryAsync(doc, cancellationToken).ConfigureAwait(false);
             }
+            if (_embedder is not null) await _embedder.Cache.SaveAsync(cancellationToken).ConfigureAwait(false);
             if (added + changed + removed > 0)
             {
-                var snapshot = IndexSnapshot.Build(AllChunks(next), _encoder);
+                var snapshot = Build(next, _encoder);
                 if (_store is not null)
                 {
                     await _store.SaveAsync(next.Values.Select(v => v.Document).OrderBy(d => d.Info.Id, StringComparer.Ordinal).ToList(), cancellationToken).ConfigureAwait(false);
@@ -94,17 +115,26 @@ public sealed class EmbeddedIndex : IKnowledgeIndex, IDisposable
         }
     }
 
-    public Task<IReadOnlyList<ChunkHit>> SearchAsync(SparseQuery query, SearchFilter? filter, int top, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ChunkHit>> SearchAsync(IndexQuery query, SearchFilter? filter, int top, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult<IReadOnlyList<ChunkHit>>(_snapshot.Search(query, filter, top));
     }
 
-    private AnalyzedChunk[] AnalyzeDocument(KnowledgeDocument d) =>
-        d.Chunks.Select(c => _encoder.Analyze(c, d.Info)).ToArray();
+    private async Task<Entry> CreateEntryAsync(KnowledgeDocument d, CancellationToken cancellationToken)
+    {
+        var analyzed = d.Chunks.Select(c => _encoder.Analyze(c, d.Info)).ToArray();
+        var vectors = _embedder is null ? null : await _embedder.EmbedChunksAsync(d.Chunks, d.Info, cancellationToken).ConfigureAwait(false);
+        return new Entry(d, analyzed, vectors);
+    }
 
-    private static List<AnalyzedChunk> AllChunks(Dictionary<string, (KnowledgeDocument Document, AnalyzedChunk[] Chunks)> documents) =>
-        documents.OrderBy(kv => kv.Key, StringComparer.Ordinal).SelectMany(kv => kv.Value.Chunks).ToList();
+    private static IndexSnapshot Build(Dictionary<string, Entry> documents, SparseEncoder encoder)
+    {
+        var ordered = documents.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value).ToList();
+        var chunks = ordered.SelectMany(e => e.Chunks).ToList();
+        var vectors = ordered.Count > 0 && ordered.TrueForAll(e => e.Vectors is not null) ? ordered.SelectMany(e => e.Vectors!).ToList() : null;
+        return IndexSnapshot.Build(chunks, encoder, vectors);
+    }
 
     public void Dispose() => _writeLock.Dispose();
 }

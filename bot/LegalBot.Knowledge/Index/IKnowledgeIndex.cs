@@ -18,8 +18,12 @@ public interface IKnowledgeIndex
     /// </summary>
     Task<IndexChangeSummary> ApplyAsync(IndexBatch batch, CancellationToken cancellationToken);
 
-    /// <summary>Ranks chunks by the sparse dot product of <paramref name="query"/> with each chunk's term weights.</summary>
-    Task<IReadOnlyList<ChunkHit>> SearchAsync(SparseQuery query, SearchFilter? filter, int top, CancellationToken cancellationToken);
+    /// <summary>
+    /// Ranks chunks by the sparse dot product of the query's terms with each chunk's term weights; when the
+    /// query carries a dense vector and the index holds embeddings, the sparse and dense rankings are fused
+    /// by reciprocal rank (<see cref="Rrf"/>).
+    /// </summary>
+    Task<IReadOnlyList<ChunkHit>> SearchAsync(IndexQuery query, SearchFilter? filter, int top, CancellationToken cancellationToken);
 
     /// <summary>All chunks of one document in order (to show neighbours, or a whole guide).</summary>
     ValueTask<IReadOnlyList<KnowledgeChunk>> GetChunksAsync(string documentId, CancellationToken cancellationToken);
@@ -49,6 +53,23 @@ public sealed record SearchFilter(
         (Region is null || d.Region is null || string.Equals(d.Region, Region, StringComparison.Ordinal))
         && (Kinds is null || Kinds.Contains(d.Kind))
         && (DocumentIds is null || DocumentIds.Contains(d.Id));
+}
+
+/// <summary>What a backend searches with: sparse term weights, and optionally the question's embedding.</summary>
+public sealed record IndexQuery(SparseQuery Sparse, float[]? Dense = null);
+
+/// <summary>
+/// Reciprocal rank fusion as both backends compute it: Σ 1/(k + rank), rank from 1, over the sparse and
+/// dense candidate lists of <see cref="Depth"/> each. k is sent to Qdrant explicitly so its default never matters.
+/// </summary>
+public static class Rrf
+{
+    public const int K = 60;
+
+    /// <summary>How many candidates each ranking contributes before fusion.</summary>
+    public static int Depth(int top) => Math.Max(top, 50);
+
+    public static double Score(int rank) => 1.0 / (K + rank);
 }
 
 public sealed record ChunkHit(KnowledgeChunk Chunk, DocumentInfo Document, double Score);

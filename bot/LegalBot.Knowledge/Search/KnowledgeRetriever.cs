@@ -1,4 +1,5 @@
 using LegalBot.Knowledge.Documents;
+using LegalBot.Knowledge.Embeddings;
 using LegalBot.Knowledge.Index;
 using LegalBot.Knowledge.Text;
 
@@ -22,9 +23,10 @@ public sealed record RetrievalResult(AnalyzedQuery Query, IReadOnlyList<ChunkHit
 /// <summary>
 /// Question → ranked chunks over any <see cref="IKnowledgeIndex"/>. On top of the sparse search it
 /// recognises statute names in the question (searching that statute first) and explicit article
-/// references ("民法典第1086条"), which are answered by that exact article.
+/// references ("民法典第1086条"), which are answered by that exact article. With an embedder, the question's
+/// embedding goes along for hybrid search; if the endpoint fails, the search goes on sparse-only.
 /// </summary>
-public sealed class KnowledgeRetriever(IKnowledgeIndex index, QueryAnalyzer analyzer)
+public sealed class KnowledgeRetriever(IKnowledgeIndex index, QueryAnalyzer analyzer, ChunkEmbedder? embedder = null)
 {
     public IKnowledgeIndex Index { get; } = index;
     public QueryAnalyzer Analyzer { get; } = analyzer;
@@ -33,6 +35,7 @@ public sealed class KnowledgeRetriever(IKnowledgeIndex index, QueryAnalyzer anal
     {
         options ??= RetrievalOptions.Default;
         var query = Analyzer.Analyze(question, options.Context);
+        var indexQuery = new IndexQuery(query.Sparse, await EmbedAsync(question, options.Context, cancellationToken).ConfigureAwait(false));
         var documents = await Index.GetDocumentsAsync(cancellationToken).ConfigureAwait(false);
         var named = NamedDocuments(query.Normalized, documents);
 
@@ -52,12 +55,36 @@ public sealed class KnowledgeRetriever(IKnowledgeIndex index, QueryAnalyzer anal
         if (named.Count > 0)
         {
             var filter = (options.Filter ?? new SearchFilter()) with { DocumentIds = named };
-            Merge(hits, await Index.SearchAsync(query.Sparse, filter, options.Top, cancellationToken).ConfigureAwait(false), options.Top);
+            Merge(hits, await Index.SearchAsync(indexQuery, filter, options.Top, cancellationToken).ConfigureAwait(false), options.Top);
         }
-        var candidates = await Index.SearchAsync(query.Sparse, options.Filter, Math.Max(options.Top, RerankDepth), cancellationToken).ConfigureAwait(false);
+        var candidates = await Index.SearchAsync(indexQuery, options.Filter, Math.Max(options.Top, RerankDepth), cancellationToken).ConfigureAwait(false);
         var attested = QueryCoverage.Attested(query, hits.Concat(candidates));
         Merge(hits, Rerank(query, candidates, attested), options.Top);
         return new RetrievalResult(query, hits, attested);
+    }
+
+    /// <summary>Dense searches skipped because the embedding endpoint failed (for health reporting).</summary>
+    public long EmbeddingFailures => Interlocked.Read(ref _embeddingFailures);
+
+    private long _embeddingFailures;
+
+    /// <summary>A question's embedding must come back within this, or the search goes on sparse-only.</summary>
+    public TimeSpan QueryEmbeddingTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    private async Task<float[]?> EmbedAsync(string question, string? context, CancellationToken cancellationToken)
+    {
+        if (embedder is null) return null;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(QueryEmbeddingTimeout);
+        try
+        {
+            return await embedder.EmbedQueryAsync(context is null ? question : context + "\n" + question, deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is EmbeddingException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            Interlocked.Increment(ref _embeddingFailures);
+            return null;
+        }
     }
 
     /// <summary>How many sparse candidates are re-ranked by query coverage.</summary>

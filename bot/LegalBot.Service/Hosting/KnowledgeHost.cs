@@ -42,7 +42,7 @@ public sealed partial class KnowledgeHost(IOptions<KnowledgeOptions> knowledge, 
     {
         var folder = Path.GetFullPath(knowledge.Value.Path);
         _kb = await KnowledgeBase.OpenAsync(folder, Path.Combine(data.Value.Path, "index"), cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (_kb.EmbeddedIndex.LoadProblem is { } problem) LogLoadProblem(problem);
+        if (_kb.EmbeddedIndex?.LoadProblem is { } problem) LogLoadProblem(problem);
         await RefreshAsync(cancellationToken).ConfigureAwait(false);
         _watcher = new FileSystemWatcher(folder)
         {
