@@ -12,7 +12,9 @@ public static class LegalBotCli
 
     private const string Usage = """
         usage: legalbot VERB [options]
-          index --knowledge DIR [--data DIR]           build or update the index; prints counts, changes and time
+          index --knowledge DIR [--data DIR] [--rebuild]
+                                                       build or update the index; prints counts, changes and time
+                                                       (--rebuild: Qdrant only, a fresh collection switched in by alias)
           check DIR                                    validate a knowledge folder; prints path:line: message
           ask --knowledge DIR [--top N] "问题"          show the best articles/sections for a question
           eval --knowledge DIR --questions FILE [--json] [--split NAME]
@@ -22,6 +24,9 @@ public static class LegalBotCli
           purge [--data DIR] [--retention-days N] [--conversation-days N]
                                                        erase personal data past the retention period
         common: --synonyms FILE (default DIR/synonyms.txt), --data DIR (persist the index there)
+        backend (index/ask/eval; default from Index__Backend, Qdrant__*, Embeddings__* variables):
+                --backend embedded|qdrant --qdrant-url URL --qdrant-collection ALIAS --qdrant-api-key KEY
+                --embed-url URL --embed-model NAME --embed-dims N --embed-key KEY
         """;
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -56,7 +61,8 @@ public static class LegalBotCli
             await stderr.WriteLineAsync("legalbot: cancelled").ConfigureAwait(false);
             return Failure;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or ArgumentException or System.Data.Common.DbException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or ArgumentException or System.Data.Common.DbException
+            or LegalBot.Knowledge.Index.Qdrant.QdrantException or LegalBot.Knowledge.Embeddings.EmbeddingException)
         {
             // Operator-facing errors: a message, never a stack trace.
             await stderr.WriteLineAsync($"legalbot: {ex.Message}").ConfigureAwait(false);

@@ -33,8 +33,9 @@ public sealed record EngineOptions
 /// and progress queries to the <see cref="IntakeCoordinator"/>. No HTTP here.
 /// </summary>
 /// <param name="intake">Intake dialogs and cases; null only for evaluation runs that classify questions.</param>
+/// <param name="grounded">The optional LLM path: a verified written answer replaces the quote; null keeps answers extractive.</param>
 public sealed class ConversationEngine(Func<KnowledgeRetriever> retriever, IConversationStore store, EngineOptions options, TimeProvider time,
-    IntakeCoordinator? intake = null) : IConversationHandler
+    IntakeCoordinator? intake = null, Answering.Grounded.GroundedAnswerer? grounded = null) : IConversationHandler
 {
     public const string FeedbackAction = "feedback";
     // Further sources are cited when they score at least this share of the best finite score.
@@ -171,6 +172,21 @@ public sealed class ConversationEngine(Func<KnowledgeRetriever> retriever, IConv
         var answerId = Guid.NewGuid().ToString("N");
         var lead = leadOverride ?? Lead(best);
         var quote = ExcerptSelector.Select(best.Chunk.Text, result.Query.Sparse.Terms.Keys.ToList());
+        var citations = cited.Select(ToCitation).ToList();
+        var notes = new List<string> { ConversationTexts.HotlineHint };
+        if (grounded is not null && leadOverride is null)
+        {
+            // Written from the retrieved passages only; anything unverifiable keeps the extractive answer.
+            var outcome = await grounded.TryAnswerAsync(question, result.Hits, message.Channel, cancellationToken).ConfigureAwait(false);
+            if (outcome.Answer is { } written)
+            {
+                lead = Answering.Grounded.CitationVerifier.Inline(written);
+                quote = null;
+                cited = written.Cited.Select(s => s.Hit).ToList();
+                citations = cited.Select(ToCitation).ToList();
+                notes.Insert(0, ConversationTexts.WrittenAnswerNote);
+            }
+        }
         var actions = await FollowUpActionsAsync(best, route, message.Text ?? "", cancellationToken).ConfigureAwait(false);
         var feedback = new[]
         {
@@ -179,8 +195,8 @@ public sealed class ConversationEngine(Func<KnowledgeRetriever> retriever, IConv
         };
         await store.RecordAnswerAsync(new AnswerRecord(answerId, message.ConversationId, message.Channel, message.Text ?? question, route,
             cited.Select(c => c.Chunk.Id).ToList(), confidence, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
-        return new OutboundReply(ReplyKind.Answer, route, lead, quote, cited.Select(ToCitation).ToList(),
-            [ConversationTexts.HotlineHint], actions, feedback, confidence, answerId, intake?.OfficeFor(route, question));
+        return new OutboundReply(ReplyKind.Answer, route, lead, quote, citations,
+            notes, actions, feedback, confidence, answerId, intake?.OfficeFor(route, question));
     }
 
     private static OutboundReply NotSure(string route, RetrievalResult result, double confidence)

@@ -17,6 +17,9 @@ public static class ConversationTexts
     public static string AnswerLeadGuideNoSection(string title) => $"《{title}》中是这样说的：";
     public const string AlsoSee = "相关依据：";
     public const string HotlineHint = "以上内容仅供参考，具体情况可拨打 12348 咨询。";
+
+    /// <summary>Shown with an answer the language model wrote from the cited passages.</summary>
+    public const string WrittenAnswerNote = "本回答由智能助手根据所列法规条文整理，请以条文原文为准。";
     public const string Helpful = "有帮助";
     public const string NotHelpful = "没帮助";
     public const string FeedbackThanks = "感谢您的反馈！";

@@ -81,6 +81,33 @@ public sealed class KnowledgeBase : IDisposable
         return problems.Count == 0 ? report : report with { Diagnostics = [.. report.Diagnostics, .. problems] };
     }
 
+    /// <summary>
+    /// Re-parses the whole folder into a fresh Qdrant collection and switches the alias to it (no downtime).
+    /// Bad files are reported and left out; duplicate ids keep the first file.
+    /// </summary>
+    public async Task<IndexRunReport> RebuildAsync(CancellationToken cancellationToken)
+    {
+        if (_index is not Index.Qdrant.QdrantIndex qdrant)
+            throw new ArgumentException("a rebuild applies to the Qdrant backend; the embedded index rebuilds when its data folder is deleted");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var files = KnowledgeFolder.EnumerateDocuments(Folder);
+        var diagnostics = new List<KnowledgeDiagnostic>();
+        var documents = new Dictionary<string, KnowledgeDocument>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            var result = MarkdownDocumentParser.Parse(file.RelativePath, await File.ReadAllBytesAsync(file.FullPath, cancellationToken).ConfigureAwait(false));
+            diagnostics.AddRange(result.Diagnostics);
+            if (result.Document is not { } doc || result.Diagnostics.Count > 0) continue;
+            if (!documents.TryAdd(doc.Info.Id, doc))
+                diagnostics.Add(new(doc.Info.SourcePath, 1, $"duplicate id '{doc.Info.Id}' (also used by {documents[doc.Info.Id].Info.SourcePath})"));
+        }
+        var changes = await qdrant.RebuildAsync([.. documents.Values], cancellationToken).ConfigureAwait(false);
+        var (synonyms, problems) = await SynonymTable.LoadAsync(_synonymsPath, cancellationToken).ConfigureAwait(false);
+        _retriever = CreateRetriever(synonyms);
+        _offices = OfficeDirectory.FromDocuments(await _index.GetDocumentsAsync(cancellationToken).ConfigureAwait(false));
+        return new IndexRunReport(changes, [.. diagnostics, .. problems], files.Count, files.Count, clock.Elapsed);
+    }
+
     /// <summary>The sparse encoder for <paramref name="settings"/> (tokenizer + BM25F parameters); every backend uses it.</summary>
     public static SparseEncoder CreateEncoder(RetrievalSettings settings) =>
         new(settings.MaxGram == Tokenizer.Default.MaxGram ? Tokenizer.Default : new Tokenizer(settings.MaxGram), settings.Bm25);

@@ -1,3 +1,4 @@
+using LegalBot.Conversation.Answering.Grounded;
 using LegalBot.Channels;
 using LegalBot.Channels.BotFramework;
 using LegalBot.Channels.WeChat;
@@ -22,6 +23,13 @@ builder.Logging.AddConsole(o => o.FormatterName = MaskingJsonFormatter.Formatter
 
 builder.Services.AddOptions<KnowledgeOptions>().BindConfiguration(KnowledgeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<KnowledgeOptions>, KnowledgeOptionsValidator>();
+builder.Services.AddOptions<IndexOptions>().BindConfiguration(IndexOptions.Section).ValidateOnStart();
+builder.Services.AddOptions<QdrantOptions>().BindConfiguration(QdrantOptions.Section);
+builder.Services.AddOptions<EmbeddingsOptions>().BindConfiguration(EmbeddingsOptions.Section);
+builder.Services.AddSingleton<IValidateOptions<IndexOptions>, IndexOptionsValidator>();
+builder.Services.AddOptions<LlmOptions>().BindConfiguration(LlmOptions.Section).ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<LlmOptions>, LlmOptionsValidator>();
+builder.Services.AddHttpClient("llm", c => c.Timeout = TimeSpan.FromSeconds(60));
 builder.Services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<BotOptions>().BindConfiguration(BotOptions.Section).ValidateDataAnnotations()
     .Validate(o => string.IsNullOrEmpty(o.MicrosoftAppId) == string.IsNullOrEmpty(o.MicrosoftAppPassword),
@@ -73,7 +81,7 @@ builder.Services.AddSingleton(sp =>
     var host = sp.GetRequiredService<KnowledgeHost>();
     return new ConversationEngine(() => host.Retriever, sp.GetRequiredService<IConversationStore>(),
         new EngineOptions { ConfidenceThreshold = o.ConfidenceThreshold, MaxMessageBytes = o.MaxMessageBytes }, sp.GetRequiredService<TimeProvider>(),
-        sp.GetRequiredService<IntakeCoordinator>());
+        sp.GetRequiredService<IntakeCoordinator>(), CreateGroundedAnswerer(sp));
 });
 builder.Services.AddSingleton<IConversationHandler>(sp => sp.GetRequiredService<ConversationEngine>());
 builder.Services.AddSingleton<IMessageRateGate>(sp => new TokenBucketRateGate(sp.GetRequiredService<IOptions<ConversationOptions>>().Value.MessagesPerMinute));
@@ -140,10 +148,31 @@ catch (OptionsValidationException ex)
     await Console.Error.WriteLineAsync("legalbot: invalid configuration: " + string.Join("; ", ex.Failures));
     return 2;
 }
+catch (LegalBot.Knowledge.Index.Qdrant.QdrantException ex)
+{
+    // Unreachable, or a collection built with other settings: refuse to serve silently wrong results.
+    await Console.Error.WriteLineAsync("legalbot: knowledge index unavailable: " + ex.Message);
+    return 3;
+}
 catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidDataException or ArgumentException)
 {
     await Console.Error.WriteLineAsync("legalbot: case database unavailable: " + ex.Message);
     return 2;
+}
+
+// The optional LLM path (Llm__Endpoint): a Semantic Kernel writer whose answers are verified against the sources.
+static GroundedAnswerer? CreateGroundedAnswerer(IServiceProvider sp)
+{
+    var llm = sp.GetRequiredService<IOptions<LlmOptions>>().Value;
+    if (llm.ToSettings() is not { } settings) return null;
+    var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("LegalBot.Grounded");
+    var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient("llm");
+    // Start-up only: the writer reads its two prompt template files once.
+    var writer = KernelAnswerWriter.CreateAsync(settings, http, CancellationToken.None).GetAwaiter().GetResult();
+    return new GroundedAnswerer(writer, llm.ToGrounding())
+    {
+        OnRejected = reason => logger.LogWarning("written answer not used, extractive answer sent instead: {Reason}", reason),
+    };
 }
 
 /// <summary>Entry point type, for tests that host the service.</summary>

@@ -8,11 +8,11 @@ internal static class AskCommand
 {
     public static async Task<int> RunAsync(CliArguments args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        args.EnsureOnly("knowledge", "data", "synonyms", "top");
+        args.EnsureOnly(["knowledge", "data", "synonyms", "top", .. BackendArguments.Names]);
         var question = string.Join(' ', args.Positional);
         if (string.IsNullOrWhiteSpace(question)) throw new UsageException("missing the question");
         var top = int.TryParse(args.Get("top") ?? "5", out var t) && t > 0 ? t : throw new UsageException("--top takes a positive number");
-        using var kb = await KnowledgeBase.OpenAsync(args.Require("knowledge"), args.Get("data"), args.Get("synonyms"), cancellationToken: ct).ConfigureAwait(false);
+        using var kb = await BackendArguments.OpenAsync(args, args.Require("knowledge"), args.Get("data"), null, ct).ConfigureAwait(false);
         var report = await kb.RefreshAsync(ct).ConfigureAwait(false);
         foreach (var d in report.Diagnostics) await stderr.WriteLineAsync(d.ToString()).ConfigureAwait(false);
 

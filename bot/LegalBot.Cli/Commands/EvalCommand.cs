@@ -9,12 +9,12 @@ internal static class EvalCommand
 {
     public static async Task<int> RunAsync(CliArguments args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        args.EnsureOnly("knowledge", "questions", "json", "synonyms", "data", "split", "misses", "tune", "verbose");
+        args.EnsureOnly(["knowledge", "questions", "json", "synonyms", "data", "split", "misses", "tune", "verbose", .. BackendArguments.Names]);
         var path = args.Require("questions");
         var questions = Evaluation.ParseQuestions(await File.ReadAllTextAsync(path, ct).ConfigureAwait(false), path);
         if (args.Get("split") is { } split) questions = questions.Where(q => q.Split == split).ToList();
         var settings = args.Get("tune") is { } tune ? RetrievalSettings.Parse(tune) : null;
-        using var kb = await KnowledgeBase.OpenAsync(args.Require("knowledge"), args.Get("data"), args.Get("synonyms"), settings, cancellationToken: ct).ConfigureAwait(false);
+        using var kb = await BackendArguments.OpenAsync(args, args.Require("knowledge"), args.Get("data"), settings, ct).ConfigureAwait(false);
         var report = await kb.RefreshAsync(ct).ConfigureAwait(false);
         foreach (var d in report.Diagnostics) await stderr.WriteLineAsync(d.ToString()).ConfigureAwait(false);
 

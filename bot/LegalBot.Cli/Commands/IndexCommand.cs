@@ -8,12 +8,12 @@ internal static class IndexCommand
 {
     public static async Task<int> RunAsync(CliArguments args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        args.EnsureOnly("knowledge", "data", "synonyms");
+        args.EnsureOnly(["knowledge", "data", "synonyms", "rebuild", .. BackendArguments.Names]);
         var knowledge = args.Get("knowledge") ?? args.Positional.FirstOrDefault() ?? throw new UsageException("missing --knowledge DIR");
         var data = args.Get("data") ?? "data";
-        using var kb = await KnowledgeBase.OpenAsync(knowledge, data, args.Get("synonyms"), cancellationToken: ct).ConfigureAwait(false);
+        using var kb = await BackendArguments.OpenAsync(args, knowledge, data, null, ct).ConfigureAwait(false);
         if (kb.EmbeddedIndex?.LoadProblem is { } problem) await stderr.WriteLineAsync("note: " + problem).ConfigureAwait(false);
-        var report = await kb.RefreshAsync(ct).ConfigureAwait(false);
+        var report = args.Has("rebuild") ? await kb.RebuildAsync(ct).ConfigureAwait(false) : await kb.RefreshAsync(ct).ConfigureAwait(false);
         await WriteReportAsync(report, stdout, stderr).ConfigureAwait(false);
         return report.Diagnostics.Count == 0 ? LegalBotCli.Ok : LegalBotCli.ProblemsFound;
     }

@@ -37,6 +37,15 @@ public readonly partial record struct ArticleLabel(int Number, int Sub)
     [GeneratedRegex(@"第\s*(?<n>[0-9]{1,5}|[零〇一二两三四五六七八九十百千万]{1,9})\s*条(?:\s*之\s*(?<s>[0-9]{1,2}|[一二三四五六七八九十]{1,3}))?")]
     internal static partial Regex LabelPattern();
 
+    /// <summary>Every article reference in <paramref name="text"/>, canonical.</summary>
+    public static IEnumerable<ArticleLabel> FindAll(string text)
+    {
+        foreach (Match m in LabelPattern().Matches(text))
+        {
+            if (TryFromMatch(m, out var label)) yield return label;
+        }
+    }
+
     /// <summary>Rewrites every article reference in <paramref name="text"/> to its canonical form.</summary>
     public static string Canonicalize(string text) =>
         LabelPattern().Replace(text, m => TryFromMatch(m, out var l) ? l.ToString() : m.Value);

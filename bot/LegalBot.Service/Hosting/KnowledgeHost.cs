@@ -18,7 +18,8 @@ public sealed record KnowledgeStatus(
 /// a short quiet period; a broken file is reported (log + status) while its last good version keeps serving.
 /// A periodic rescan catches events the file watcher may miss.
 /// </summary>
-public sealed partial class KnowledgeHost(IOptions<KnowledgeOptions> knowledge, IOptions<DataOptions> data, ILogger<KnowledgeHost> logger)
+public sealed partial class KnowledgeHost(IOptions<KnowledgeOptions> knowledge, IOptions<DataOptions> data, IOptions<IndexOptions> index,
+    IOptions<QdrantOptions> qdrant, IOptions<EmbeddingsOptions> embeddings, ILogger<KnowledgeHost> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Rescan = TimeSpan.FromMinutes(5);
@@ -41,7 +42,9 @@ public sealed partial class KnowledgeHost(IOptions<KnowledgeOptions> knowledge, 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         var folder = Path.GetFullPath(knowledge.Value.Path);
-        _kb = await KnowledgeBase.OpenAsync(folder, Path.Combine(data.Value.Path, "index"), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var settings = IndexOptionsValidator.Settings(index.Value, qdrant.Value, embeddings.Value, Path.Combine(data.Value.Path, "index"));
+        _kb = await KnowledgeBackend.OpenAsync(folder, settings, cancellationToken).ConfigureAwait(false);
+        LogBackend(settings.Backend, settings.Embeddings is null ? "off" : settings.Embeddings.Model);
         if (_kb.EmbeddedIndex?.LoadProblem is { } problem) LogLoadProblem(problem);
         await RefreshAsync(cancellationToken).ConfigureAwait(false);
         _watcher = new FileSystemWatcher(folder)
@@ -99,7 +102,8 @@ public sealed partial class KnowledgeHost(IOptions<KnowledgeOptions> knowledge, 
                 LogIndexed(c.Documents, c.Chunks, c.Added, c.Changed, c.Removed, report.Elapsed.TotalMilliseconds);
             _status = new KnowledgeStatus(DateTimeOffset.UtcNow, c.Documents, c.Chunks, report.Diagnostics.Select(d => d.ToString()).ToList(), null);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DirectoryNotFoundException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DirectoryNotFoundException
+            or LegalBot.Knowledge.Index.Qdrant.QdrantException or LegalBot.Knowledge.Embeddings.EmbeddingException)
         {
             // The previous index keeps serving; staff see the error on the status endpoint.
             LogRefreshFailed(ex.Message);
@@ -116,6 +120,9 @@ public sealed partial class KnowledgeHost(IOptions<KnowledgeOptions> knowledge, 
 
     [LoggerMessage(LogLevel.Information, "knowledge indexed: {Documents} documents, {Chunks} chunks (added {Added}, changed {Changed}, removed {Removed}) in {Milliseconds:F0} ms")]
     private partial void LogIndexed(int documents, int chunks, int added, int changed, int removed, double milliseconds);
+
+    [LoggerMessage(LogLevel.Information, "knowledge index backend: {Backend}, embeddings: {Embeddings}")]
+    private partial void LogBackend(string backend, string embeddings);
 
     [LoggerMessage(LogLevel.Warning, "knowledge file problem: {Problem}")]
     private partial void LogProblem(string problem);

@@ -87,7 +87,7 @@ public sealed class QdrantIndex : IKnowledgeIndex, IDisposable
 
     private async Task<IReadOnlyList<DocumentInfo>> RefreshDocumentsAsync(CancellationToken cancellationToken)
     {
-        var points = await ScrollAllAsync(new Filter(Must: [Live, Equals("ordinal", 0)]), DocumentFields, cancellationToken).ConfigureAwait(false);
+        var points = await UnlessUnbuiltAsync(() => ScrollAllAsync(new Filter(Must: [Live, Equals("ordinal", 0)]), DocumentFields, cancellationToken), [], cancellationToken).ConfigureAwait(false);
         var documents = points.Select(p => ToDocument(p)).OrderBy(d => d.Id, StringComparer.Ordinal).ToList();
         _documents = new DocumentCache(documents, _time.GetUtcNow());
         return documents;
@@ -95,7 +95,7 @@ public sealed class QdrantIndex : IKnowledgeIndex, IDisposable
 
     public async ValueTask<IReadOnlyList<KnowledgeChunk>> GetChunksAsync(string documentId, CancellationToken cancellationToken)
     {
-        var points = await ScrollAllAsync(new Filter(Must: [Live, Equals("doc_id", documentId)]), true, cancellationToken).ConfigureAwait(false);
+        var points = await UnlessUnbuiltAsync(() => ScrollAllAsync(new Filter(Must: [Live, Equals("doc_id", documentId)]), true, cancellationToken), [], cancellationToken).ConfigureAwait(false);
         return points.Select(ToChunk).OrderBy(c => c.Ordinal).ToList();
     }
 
@@ -121,9 +121,26 @@ public sealed class QdrantIndex : IKnowledgeIndex, IDisposable
         {
             return [];
         }
-        var response = await _client.QueryAsync(Alias, request, cancellationToken).ConfigureAwait(false);
+        var response = await UnlessUnbuiltAsync(() => _client.QueryAsync(Alias, request, cancellationToken), null, cancellationToken).ConfigureAwait(false);
         return response?.Points.Where(p => p.Payload is not null)
             .Select(p => new ChunkHit(ToChunk(p.Payload!), ToDocument(p.Payload!), p.Score)).ToList() ?? [];
+    }
+
+    /// <summary>
+    /// Runs a read; a 404 because the index was never built (no alias yet) reads as empty. A 404 while the
+    /// alias exists is an error, never an empty answer.
+    /// </summary>
+    private async Task<T> UnlessUnbuiltAsync<T>(Func<Task<T>> read, T empty, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await read().ConfigureAwait(false);
+        }
+        catch (QdrantException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            if (await CurrentCollectionAsync(cancellationToken).ConfigureAwait(false) is null) return empty;
+            throw;
+        }
     }
 
     // ---------------- writes ----------------

@@ -1,0 +1,49 @@
+using System.Globalization;
+using LegalBot.Knowledge;
+using LegalBot.Knowledge.Embeddings;
+using LegalBot.Knowledge.Index.Qdrant;
+using LegalBot.Knowledge.Search;
+
+namespace LegalBot.Cli.Commands;
+
+/// <summary>
+/// The backend flags shared by index/ask/eval: <c>--backend embedded|qdrant</c>, <c>--qdrant-url</c>,
+/// <c>--qdrant-collection</c>, <c>--qdrant-api-key</c>, <c>--embed-url</c>, <c>--embed-model</c>,
+/// <c>--embed-dims</c>, <c>--embed-key</c>. Unset flags fall back to the service's environment variables
+/// (Index__Backend, Qdrant__Url …), so the CLI sees the same index as the service.
+/// </summary>
+internal static class BackendArguments
+{
+    public static readonly string[] Names =
+        ["backend", "qdrant-url", "qdrant-collection", "qdrant-api-key", "embed-url", "embed-model", "embed-dims", "embed-key"];
+
+    public static async Task<KnowledgeBase> OpenAsync(CliArguments args, string knowledge, string? data, RetrievalSettings? retrieval, CancellationToken ct)
+    {
+        var env = KnowledgeBackend.FromEnvironment(Environment.GetEnvironmentVariable, data, args.Get("synonyms"));
+        var qdrantUrl = args.Get("qdrant-url");
+        var qdrant = qdrantUrl is null
+            ? env.Qdrant
+            : new QdrantSettings(ParseUri(qdrantUrl, "--qdrant-url"), env.Qdrant?.Collection ?? "legalbot", env.Qdrant?.ApiKey);
+        if (qdrant is not null)
+            qdrant = qdrant with { Collection = args.Get("qdrant-collection") ?? qdrant.Collection, ApiKey = args.Get("qdrant-api-key") ?? qdrant.ApiKey };
+        var embeddings = env.Embeddings;
+        if (args.Get("embed-url") is { } embedUrl)
+        {
+            var dims = int.TryParse(args.Get("embed-dims"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var d) ? d
+                : throw new UsageException("--embed-url needs --embed-dims N");
+            embeddings = new EmbeddingSettings(ParseUri(embedUrl, "--embed-url"), args.Get("embed-model") ?? throw new UsageException("--embed-url needs --embed-model NAME"),
+                dims, args.Get("embed-key") ?? env.Embeddings?.ApiKey);
+        }
+        var settings = env with
+        {
+            Backend = args.Get("backend") ?? (qdrantUrl is not null ? KnowledgeBackendSettings.QdrantBackend : env.Backend),
+            Qdrant = qdrant,
+            Embeddings = embeddings,
+            Retrieval = retrieval,
+        };
+        return await KnowledgeBackend.OpenAsync(knowledge, settings, ct).ConfigureAwait(false);
+    }
+
+    private static Uri ParseUri(string value, string flag) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) ? uri : throw new UsageException($"{flag} takes an absolute URL");
+}
