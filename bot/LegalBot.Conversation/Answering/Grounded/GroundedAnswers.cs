@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.RegularExpressions;
 using LegalBot.Knowledge.Documents;
 using LegalBot.Knowledge.Index;
-using LegalBot.Knowledge.Search;
 using LegalBot.Knowledge.Text;
 
 namespace LegalBot.Conversation.Answering.Grounded;
@@ -10,7 +9,8 @@ namespace LegalBot.Conversation.Answering.Grounded;
 /// <summary>One numbered source handed to the model: [Number] 《Title》Location + text.</summary>
 public sealed record GroundingSource(int Number, ChunkHit Hit)
 {
-    public string Name => KnowledgeTextSearch.CitationName(Hit.Document, Hit.Chunk);
+    /// <summary>《title》 + article label or section path, as Chinese citations read.</summary>
+    public string Name => "《" + Hit.Document.Title + "》" + (Hit.Chunk.ArticleLabel ?? string.Join(" › ", Hit.Chunk.HeadingPath));
 }
 
 /// <summary>Writes an answer from numbered sources (an LLM in production). Implementations may throw or time out.</summary>

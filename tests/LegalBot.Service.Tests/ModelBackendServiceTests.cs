@@ -1,0 +1,63 @@
+using LegalBot.Knowledge.Tests.Qdrant;
+using LegalBot.Tests.Fakes;
+
+namespace LegalBot.Service.Tests;
+
+/// <summary>
+/// The production wiring end to end, on the real service process: Index__Backend=qdrant (over the local
+/// Qdrant fake), Embeddings__* and Llm__* (over the local OpenAI-compatible fake), a question through Direct Line.
+/// </summary>
+public sealed class ModelBackendServiceTests
+{
+    private static Dictionary<string, string> Environment(FakeQdrant qdrant, FakeOpenAi models) => new()
+    {
+        ["Index__Backend"] = "qdrant",
+        ["Qdrant__Url"] = qdrant.Url.ToString(),
+        ["Qdrant__Collection"] = "county",
+        ["Embeddings__Endpoint"] = models.Endpoint.ToString(),
+        ["Embeddings__Model"] = "bge-m3",
+        ["Embeddings__Dimensions"] = "64",
+        ["Llm__Endpoint"] = models.Endpoint.ToString(),
+        ["Llm__Model"] = "qwen",
+    };
+
+    [Fact]
+    public async Task Qdrant_embeddings_and_written_answers_serve_a_question_and_a_fabrication_falls_back()
+    {
+        using var workspace = new ServiceWorkspace();
+        await using var qdrant = await FakeQdrant.StartAsync();
+        await using var models = await FakeOpenAi.StartAsync();
+        models.ChatReply = "经济困难请不起律师的，可以向法律援助机构申请法律援助[1]。";
+        await using var service = await ServiceProcess.StartAsync(workspace.Knowledge, workspace.Data, Environment(qdrant, models));
+
+        Assert.NotNull(qdrant.AliasTarget("county"));
+        Assert.True(qdrant.PointCount("county") > 10);
+        Assert.Contains(models.Requests, r => r.Path == "embeddings");
+
+        var dl = new DirectLineClient(service.Http);
+        await dl.StartAsync();
+        var written = (await dl.AskAsync("没钱请律师怎么办"))[0].GetProperty("text").GetString()!;
+        Assert.Contains("可以向法律援助机构申请法律援助（《", written, StringComparison.Ordinal);
+        Assert.Contains("出处", written, StringComparison.Ordinal);
+        Assert.Contains(models.Requests, r => r.Path == "chat");
+        Assert.Contains(qdrant.Requests, r => r.EndsWith("/collections/county/points/query", StringComparison.Ordinal));
+
+        models.ChatReply = "根据《中华人民共和国刑法》第二百条[3]，可以申请。";
+        var fallback = (await dl.AskAsync("没钱请律师怎么办"))[0].GetProperty("text").GetString()!;
+        Assert.DoesNotContain("刑法", fallback, StringComparison.Ordinal);
+        Assert.Contains("出处", fallback, StringComparison.Ordinal);
+        Assert.Contains("written answer not used", service.Output, StringComparison.Ordinal);
+        Assert.Empty(qdrant.Violations);
+    }
+
+    [Fact]
+    public async Task An_unreachable_Qdrant_stops_the_service_with_one_clear_line()
+    {
+        using var workspace = new ServiceWorkspace();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ServiceProcess.StartAsync(workspace.Knowledge, workspace.Data,
+            new Dictionary<string, string> { ["Index__Backend"] = "qdrant", ["Qdrant__Url"] = "http://127.0.0.1:1", ["Qdrant__MaxRetries"] = "0" }));
+        Assert.Contains("knowledge index unavailable", error.Message, StringComparison.Ordinal);
+        Assert.Contains("unreachable", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error.Message, StringComparison.Ordinal);
+    }
+}
