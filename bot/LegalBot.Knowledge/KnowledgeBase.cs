@@ -82,6 +82,20 @@ public sealed class KnowledgeBase : IDisposable
     }
 
     /// <summary>
+    /// For a read-only replica (another process indexes into the shared Qdrant collection): reloads synonyms
+    /// and the office directory from what the index serves, without writing to it.
+    /// </summary>
+    public async Task<IndexRunReport> ReloadAsync(CancellationToken cancellationToken)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (synonyms, problems) = await SynonymTable.LoadAsync(_synonymsPath, cancellationToken).ConfigureAwait(false);
+        _retriever = CreateRetriever(synonyms);
+        var documents = await _index.GetDocumentsAsync(cancellationToken).ConfigureAwait(false);
+        _offices = OfficeDirectory.FromDocuments(documents);
+        return new IndexRunReport(new IndexChangeSummary(0, 0, 0, documents.Count, 0), problems, 0, 0, clock.Elapsed);
+    }
+
+    /// <summary>
     /// Re-parses the whole folder into a fresh Qdrant collection and switches the alias to it (no downtime).
     /// Bad files are reported and left out; duplicate ids keep the first file.
     /// </summary>

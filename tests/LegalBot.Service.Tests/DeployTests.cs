@@ -40,13 +40,74 @@ public sealed class DeployTests
         var yaml = new YamlStream();
         using (var reader = File.OpenText(Deploy("compose.yaml"))) yaml.Load(reader);
         var services = (YamlMappingNode)((YamlMappingNode)yaml.Documents[0].RootNode)["services"];
-        Assert.Equal(["bot", "postgres"], services.Children.Keys.Select(k => k.ToString()).Order());
+        Assert.Equal(["bot", "postgres", "qdrant"], services.Children.Keys.Select(k => k.ToString()).Order());
         foreach (var (name, node) in services.Children)
             Assert.True(((YamlMappingNode)node).Children.ContainsKey("healthcheck"), $"{name} has no healthcheck");
         var environment = (YamlMappingNode)((YamlMappingNode)services["bot"])["environment"];
         var keys = environment.Children.Keys.Select(k => k.ToString()).ToList();
         Assert.Contains("Cases__ConnectionString", keys);
+        Assert.Contains("Qdrant__Url", keys);
         Assert.All(keys, k => Assert.True(IsKnownSetting(k), $"compose.yaml sets {k}, which no option reads"));
+    }
+
+    private static List<YamlMappingNode> K8s(string file)
+    {
+        var yaml = new YamlStream();
+        using (var reader = File.OpenText(Deploy(Path.Combine("k8s", file)))) yaml.Load(reader);
+        return yaml.Documents.Select(d => (YamlMappingNode)d.RootNode).ToList();
+    }
+
+    private static YamlMappingNode Map(YamlNode node, params string[] path)
+    {
+        foreach (var key in path) node = ((YamlMappingNode)node)[key];
+        return (YamlMappingNode)node;
+    }
+
+    private static string Scalar(YamlNode node, params string[] path)
+    {
+        for (var i = 0; i < path.Length; i++) node = ((YamlMappingNode)node)[path[i]];
+        return ((YamlScalarNode)node).Value!;
+    }
+
+    private static YamlMappingNode Kind(IEnumerable<YamlMappingNode> docs, string kind, string name) =>
+        docs.Single(d => Scalar(d, "kind") == kind && Scalar(d, "metadata", "name") == name);
+
+    [Fact]
+    public void Kubernetes_manifests_parse_and_describe_a_replicated_Qdrant_cluster_and_probed_autoscaled_bots()
+    {
+        var kustomization = K8s("kustomization.yaml").Single();
+        var files = ((YamlSequenceNode)kustomization["resources"]).Select(n => ((YamlScalarNode)n).Value!).ToList();
+        Assert.All(files, f => Assert.True(File.Exists(Deploy(Path.Combine("k8s", f))), f));
+        var docs = files.SelectMany(K8s).ToList();
+
+        var qdrant = Kind(docs, "StatefulSet", "qdrant");
+        Assert.Equal("3", Scalar(qdrant, "spec", "replicas"));
+        var qdrantContainer = (YamlMappingNode)((YamlSequenceNode)Map(qdrant, "spec", "template", "spec")["containers"])[0];
+        var qdrantEnv = ((YamlSequenceNode)qdrantContainer["env"]).Cast<YamlMappingNode>().ToDictionary(e => Scalar(e, "name"));
+        Assert.Equal("true", Scalar(qdrantEnv["QDRANT__CLUSTER__ENABLED"], "value"));
+        Assert.True(qdrantContainer.Children.ContainsKey("readinessProbe") && qdrantContainer.Children.ContainsKey("livenessProbe"));
+        Assert.Equal("None", Scalar(Kind(docs, "Service", "qdrant-headless"), "spec", "clusterIP"));
+
+        var config = Map(Kind(docs, "ConfigMap", "legalbot-config"), "data");
+        Assert.Equal("2", Scalar(config, "Qdrant__ReplicationFactor"));
+        Assert.Equal("qdrant", Scalar(config, "Index__Backend"));
+        Assert.All(config.Children.Keys.Select(k => k.ToString()), k => Assert.True(IsKnownSetting(k), $"config.yaml sets {k}, which no option reads"));
+        var secret = K8s("secret.example.yaml").Single();
+        Assert.All(Map(secret, "stringData").Children.Keys.Select(k => k.ToString()), k => Assert.True(IsKnownSetting(k), $"secret.example.yaml sets {k}"));
+
+        foreach (var (name, writer) in new[] { ("legalbot", "false"), ("legalbot-indexer", "true") })
+        {
+            var container = (YamlMappingNode)((YamlSequenceNode)Map(Kind(docs, "Deployment", name), "spec", "template", "spec")["containers"])[0];
+            Assert.True(container.Children.ContainsKey("readinessProbe") && container.Children.ContainsKey("livenessProbe"), name);
+            Assert.Equal("/healthz", Scalar(container, "readinessProbe", "httpGet", "path"));
+            var env = ((YamlSequenceNode)container["env"]).Cast<YamlMappingNode>().ToDictionary(e => Scalar(e, "name"), e => Scalar(e, "value"));
+            Assert.Equal(writer, env["Index__Writer"]);
+            Assert.All(env.Keys, k => Assert.True(IsKnownSetting(k), k));
+        }
+        Assert.Equal("1", Scalar(Kind(docs, "Deployment", "legalbot-indexer"), "spec", "replicas"));
+        var hpa = Kind(docs, "HorizontalPodAutoscaler", "legalbot");
+        Assert.Equal("legalbot", Scalar(hpa, "spec", "scaleTargetRef", "name"));
+        Assert.True(int.Parse(Scalar(hpa, "spec", "minReplicas"), System.Globalization.CultureInfo.InvariantCulture) >= 2);
     }
 
     [Fact]

@@ -51,6 +51,28 @@ public sealed class ModelBackendServiceTests
     }
 
     [Fact]
+    public async Task A_read_only_replica_serves_the_shared_index_without_writing_to_it()
+    {
+        using var workspace = new ServiceWorkspace();
+        await using var qdrant = await FakeQdrant.StartAsync();
+        var env = new Dictionary<string, string> { ["Index__Backend"] = "qdrant", ["Qdrant__Url"] = qdrant.Url.ToString() };
+        await using (await ServiceProcess.StartAsync(workspace.Knowledge, workspace.Data, env)) { }
+        static bool IsWrite(string r) => !r.StartsWith("GET", StringComparison.Ordinal) && !r.EndsWith("/points/scroll", StringComparison.Ordinal)
+            && !r.EndsWith("/points/query", StringComparison.Ordinal);
+        var writes = qdrant.Requests.Count(IsWrite);
+        Assert.True(writes > 3);
+
+        // The replica's own folder has an edit the indexer has not seen: it must not index it.
+        File.AppendAllText(Directory.EnumerateFiles(workspace.Knowledge, "*.md", SearchOption.AllDirectories).First(), "\n\n## 新增一节\n\n只在副本的文件夹里。\n");
+        env["Index__Writer"] = "false";
+        await using var replica = await ServiceProcess.StartAsync(workspace.Knowledge, Path.Combine(workspace.Root, "replica-data"), env);
+        var dl = new DirectLineClient(replica.Http);
+        await dl.StartAsync();
+        Assert.Contains("出处", (await dl.AskAsync("没钱请律师怎么办"))[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal(writes, qdrant.Requests.Count(IsWrite));
+    }
+
+    [Fact]
     public async Task An_unreachable_Qdrant_stops_the_service_with_one_clear_line()
     {
         using var workspace = new ServiceWorkspace();

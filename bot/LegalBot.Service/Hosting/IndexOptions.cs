@@ -10,6 +10,12 @@ public sealed class IndexOptions
 {
     public const string Section = "Index";
     public string Backend { get; set; } = KnowledgeBackendSettings.Embedded;
+
+    /// <summary>
+    /// False for serving replicas of a shared Qdrant index: they read it and reload synonyms, while one
+    /// writer (a single indexer instance) keeps it in line with the knowledge folder.
+    /// </summary>
+    public bool Writer { get; set; } = true;
 }
 
 /// <summary><c>Qdrant__Url</c>, <c>Qdrant__ApiKey</c>, <c>Qdrant__Collection</c> (the alias searched) and client limits.</summary>
@@ -25,7 +31,7 @@ public sealed class QdrantOptions
     public uint? ShardNumber { get; set; }
     public uint? ReplicationFactor { get; set; }
 
-    public QdrantSettings? ToSettings() => Url is null ? null
+    public QdrantSettings? ToSettings() => Url is null || Url.OriginalString.Length == 0 ? null
         : new QdrantSettings(Url, Collection, ApiKey, TimeSpan.FromSeconds(TimeoutSeconds), MaxRetries, ShardNumber, ReplicationFactor);
 }
 
@@ -40,7 +46,7 @@ public sealed class EmbeddingsOptions
     public int BatchSize { get; set; } = 64;
     public double TimeoutSeconds { get; set; } = 30;
 
-    public EmbeddingSettings? ToSettings() => Endpoint is null ? null
+    public EmbeddingSettings? ToSettings() => Endpoint is null || Endpoint.OriginalString.Length == 0 ? null
         : new EmbeddingSettings(Endpoint, Model ?? "", Dimensions, ApiKey, BatchSize, TimeSpan.FromSeconds(TimeoutSeconds));
 }
 
@@ -52,6 +58,7 @@ public sealed class IndexOptionsValidator(IOptions<QdrantOptions> qdrant, IOptio
         var problems = Settings(options, qdrant.Value, embeddings.Value, null).Problems().ToList();
         if (qdrant.Value.Url is { } url && !url.IsAbsoluteUri) problems.Add("Qdrant:Url must be an absolute URL");
         if (qdrant.Value.TimeoutSeconds is <= 0 or > 300) problems.Add("Qdrant:TimeoutSeconds must be in (0, 300]");
+        if (!options.Writer && options.Backend != KnowledgeBackendSettings.QdrantBackend) problems.Add("Index:Writer=false needs Index:Backend=qdrant (an embedded index has no other writer)");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 

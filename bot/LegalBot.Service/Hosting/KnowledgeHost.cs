@@ -95,7 +95,9 @@ public sealed partial class KnowledgeHost(IOptions<KnowledgeOptions> knowledge, 
     {
         try
         {
-            var report = await _kb!.RefreshAsync(cancellationToken).ConfigureAwait(false);
+            var report = index.Value.Writer
+                ? await _kb!.RefreshAsync(cancellationToken).ConfigureAwait(false)
+                : await _kb!.ReloadAsync(cancellationToken).ConfigureAwait(false);
             foreach (var d in report.Diagnostics) LogProblem(d.ToString());
             var c = report.Changes;
             if (c.Added + c.Changed + c.Removed > 0 || _status.LastRefresh is null)

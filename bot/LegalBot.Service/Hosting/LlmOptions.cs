@@ -19,9 +19,9 @@ public sealed class LlmOptions
     public double WeChatDeadlineSeconds { get; set; } = 4;
     public int MaxSources { get; set; } = 4;
 
-    public bool Enabled => Endpoint is not null;
+    public bool Enabled => Endpoint is { OriginalString.Length: > 0 };
 
-    public LlmSettings? ToSettings() => Endpoint is null ? null : new LlmSettings(Endpoint, Model ?? "", ApiKey, PromptDirectory);
+    public LlmSettings? ToSettings() => !Enabled ? null : new LlmSettings(Endpoint!, Model ?? "", ApiKey, PromptDirectory);
 
     public GroundingSettings ToGrounding() =>
         new(TimeSpan.FromSeconds(WebDeadlineSeconds), TimeSpan.FromSeconds(WeChatDeadlineSeconds), MaxSources);
