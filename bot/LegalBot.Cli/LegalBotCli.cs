@@ -41,7 +41,7 @@ public static class LegalBotCli
             var rest = args.Skip(1).ToList();
             return args[0] switch
             {
-                "index" => await IndexCommand.RunAsync(new CliArguments(rest, Flags()), stdout, stderr, cancellationToken).ConfigureAwait(false),
+                "index" => await IndexCommand.RunAsync(new CliArguments(rest, Flags("rebuild")), stdout, stderr, cancellationToken).ConfigureAwait(false),
                 "check" => await CheckCommand.RunAsync(new CliArguments(rest, Flags()), stdout, stderr, cancellationToken).ConfigureAwait(false),
                 "ask" => await AskCommand.RunAsync(new CliArguments(rest, Flags()), stdout, stderr, cancellationToken).ConfigureAwait(false),
                 "eval" => await EvalCommand.RunAsync(new CliArguments(rest, Flags("json", "misses", "verbose")), stdout, stderr, cancellationToken).ConfigureAwait(false),

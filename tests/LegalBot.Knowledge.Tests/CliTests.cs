@@ -105,4 +105,34 @@ public class CliTests
         Assert.Equal(LegalBotCli.Failure, code);
         Assert.StartsWith("legalbot: " + questions + ":2:", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Index_ask_and_rebuild_work_over_Qdrant_with_the_backend_flags()
+    {
+        using var k = new TempKnowledge();
+        k.Write("laws/示例法.md", Samples.Statute);
+        k.Write("guides/legal-aid.md", Samples.Guide);
+        await using var fake = await Qdrant.FakeQdrant.StartAsync();
+        string[] backend = ["--qdrant-url", fake.Url.ToString(), "--qdrant-collection", "county"];
+
+        var (code, output, _) = await RunAsync(["index", "--knowledge", k.Folder, .. backend]);
+        Assert.Equal(LegalBotCli.Ok, code);
+        Assert.Contains("added 2", output, StringComparison.Ordinal);
+        var first = fake.AliasTarget("county");
+
+        var ask = await RunAsync(["ask", "--knowledge", k.Folder, .. backend, "经济困难可以申请法律援助吗"]);
+        Assert.Equal(LegalBotCli.Ok, ask.Code);
+        Assert.Contains("第三条", ask.Out, StringComparison.Ordinal);
+
+        await Task.Delay(5);
+        var rebuilt = await RunAsync(["index", "--knowledge", k.Folder, "--rebuild", .. backend]);
+        Assert.Equal(LegalBotCli.Ok, rebuilt.Code);
+        Assert.NotEqual(first, fake.AliasTarget("county"));
+        Assert.Single(fake.CollectionNames);
+        Assert.Empty(fake.Violations);
+
+        var down = await RunAsync("ask", "--knowledge", k.Folder, "--qdrant-url", "http://127.0.0.1:1", "问题");
+        Assert.Equal(LegalBotCli.Failure, down.Code);
+        Assert.StartsWith("legalbot: Qdrant at http://127.0.0.1:1/ is unreachable", down.Err, StringComparison.Ordinal);
+    }
 }
