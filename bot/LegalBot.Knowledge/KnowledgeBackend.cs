@@ -8,13 +8,15 @@ namespace LegalBot.Knowledge;
 /// <summary>Which index serves the knowledge base, and with which options (from configuration or CLI flags).</summary>
 /// <param name="Backend"><c>embedded</c> (default, in-process) or <c>qdrant</c>.</param>
 /// <param name="DataDirectory">Where the embedded index and the embedding cache persist; null keeps both in memory.</param>
+/// <param name="ForRebuild">The Qdrant collection is about to be rebuilt: do not refuse one that no longer matches.</param>
 public sealed record KnowledgeBackendSettings(
     string Backend = KnowledgeBackendSettings.Embedded,
     string? DataDirectory = null,
     QdrantSettings? Qdrant = null,
     EmbeddingSettings? Embeddings = null,
     string? SynonymsPath = null,
-    RetrievalSettings? Retrieval = null)
+    RetrievalSettings? Retrieval = null,
+    bool ForRebuild = false)
 {
     public const string Embedded = "embedded", QdrantBackend = "qdrant";
 
@@ -46,7 +48,7 @@ public static class KnowledgeBackend
             return await KnowledgeBase.OpenAsync(folder, settings.DataDirectory, settings.SynonymsPath, retrieval, embedder, cancellationToken).ConfigureAwait(false);
 
         var encoder = KnowledgeBase.CreateEncoder(retrieval);
-        var index = await QdrantIndex.OpenAsync(settings.Qdrant!, encoder, embedder, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var index = await QdrantIndex.OpenAsync(settings.Qdrant!, encoder, embedder, forRebuild: settings.ForRebuild, cancellationToken: cancellationToken).ConfigureAwait(false);
         try
         {
             return await KnowledgeBase.OpenAsync(folder, index, encoder, embedder, settings.SynonymsPath, retrieval, cancellationToken).ConfigureAwait(false);

@@ -131,6 +131,17 @@ public class CliTests
         Assert.Single(fake.CollectionNames);
         Assert.Empty(fake.Violations);
 
+        // Embeddings switched on: the sparse-only collection is refused until a rebuild, which then works.
+        await using var models = await LegalBot.Tests.Fakes.FakeOpenAi.StartAsync();
+        string[] embed = ["--embed-url", models.Endpoint.ToString(), "--embed-model", "bge-m3", "--embed-dims", "16"];
+        var refused = await RunAsync(["ask", "--knowledge", k.Folder, .. backend, .. embed, "法律援助"]);
+        Assert.Equal(LegalBotCli.Failure, refused.Code);
+        Assert.Contains("--rebuild", refused.Err, StringComparison.Ordinal);
+        Assert.Equal(LegalBotCli.Ok, (await RunAsync(["index", "--knowledge", k.Folder, "--rebuild", .. backend, .. embed])).Code);
+        var hybrid = await RunAsync(["ask", "--knowledge", k.Folder, .. backend, .. embed, "经济困难可以申请法律援助吗"]);
+        Assert.Equal(LegalBotCli.Ok, hybrid.Code);
+        Assert.Contains("第三条", hybrid.Out, StringComparison.Ordinal);
+
         var down = await RunAsync("ask", "--knowledge", k.Folder, "--qdrant-url", "http://127.0.0.1:1", "问题");
         Assert.Equal(LegalBotCli.Failure, down.Code);
         Assert.StartsWith("legalbot: Qdrant at http://127.0.0.1:1/ is unreachable", down.Err, StringComparison.Ordinal);

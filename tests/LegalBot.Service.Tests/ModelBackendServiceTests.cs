@@ -51,6 +51,31 @@ public sealed class ModelBackendServiceTests
     }
 
     [Fact]
+    public async Task Turning_embeddings_on_needs_a_rebuild_which_RebuildOnStart_does_by_switching_the_alias()
+    {
+        using var workspace = new ServiceWorkspace();
+        await using var qdrant = await FakeQdrant.StartAsync();
+        await using var models = await FakeOpenAi.StartAsync();
+        var env = new Dictionary<string, string> { ["Index__Backend"] = "qdrant", ["Qdrant__Url"] = qdrant.Url.ToString() };
+        await using (await ServiceProcess.StartAsync(workspace.Knowledge, workspace.Data, env)) { }
+        var sparseOnly = qdrant.AliasTarget("legalbot");
+
+        env["Embeddings__Endpoint"] = models.Endpoint.ToString();
+        env["Embeddings__Model"] = "bge-m3";
+        env["Embeddings__Dimensions"] = "32";
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => ServiceProcess.StartAsync(workspace.Knowledge, workspace.Data, env));
+        Assert.Contains("does not match", refused.Message, StringComparison.Ordinal);
+
+        env["Index__RebuildOnStart"] = "true";
+        await using var service = await ServiceProcess.StartAsync(workspace.Knowledge, workspace.Data, env);
+        Assert.NotEqual(sparseOnly, qdrant.AliasTarget("legalbot"));
+        Assert.Single(qdrant.CollectionNames);
+        var dl = new DirectLineClient(service.Http);
+        await dl.StartAsync();
+        Assert.Contains("出处", (await dl.AskAsync("没钱请律师怎么办"))[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_read_only_replica_serves_the_shared_index_without_writing_to_it()
     {
         using var workspace = new ServiceWorkspace();

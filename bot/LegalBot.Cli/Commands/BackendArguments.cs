@@ -40,6 +40,7 @@ internal static class BackendArguments
             Qdrant = qdrant,
             Embeddings = embeddings,
             Retrieval = retrieval,
+            ForRebuild = args.Has("rebuild"),
         };
         return await KnowledgeBackend.OpenAsync(knowledge, settings, ct).ConfigureAwait(false);
     }

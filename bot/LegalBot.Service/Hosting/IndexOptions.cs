@@ -16,6 +16,12 @@ public sealed class IndexOptions
     /// writer (a single indexer instance) keeps it in line with the knowledge folder.
     /// </summary>
     public bool Writer { get; set; } = true;
+
+    /// <summary>
+    /// Qdrant writer only: at start-up, rebuild the whole folder into a new collection and switch the alias
+    /// (after changing tokenizer/BM25 settings or embeddings). Serving replicas keep answering meanwhile.
+    /// </summary>
+    public bool RebuildOnStart { get; set; }
 }
 
 /// <summary><c>Qdrant__Url</c>, <c>Qdrant__ApiKey</c>, <c>Qdrant__Collection</c> (the alias searched) and client limits.</summary>
@@ -58,10 +64,12 @@ public sealed class IndexOptionsValidator(IOptions<QdrantOptions> qdrant, IOptio
         var problems = Settings(options, qdrant.Value, embeddings.Value, null).Problems().ToList();
         if (qdrant.Value.Url is { } url && !url.IsAbsoluteUri) problems.Add("Qdrant:Url must be an absolute URL");
         if (qdrant.Value.TimeoutSeconds is <= 0 or > 300) problems.Add("Qdrant:TimeoutSeconds must be in (0, 300]");
+        if (options.RebuildOnStart && (!options.Writer || options.Backend != KnowledgeBackendSettings.QdrantBackend))
+            problems.Add("Index:RebuildOnStart needs Index:Backend=qdrant and Index:Writer=true");
         if (!options.Writer && options.Backend != KnowledgeBackendSettings.QdrantBackend) problems.Add("Index:Writer=false needs Index:Backend=qdrant (an embedded index has no other writer)");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 
     public static KnowledgeBackendSettings Settings(IndexOptions index, QdrantOptions qdrant, EmbeddingsOptions embeddings, string? dataDirectory) =>
-        new(index.Backend, dataDirectory, qdrant.ToSettings(), embeddings.ToSettings());
+        new(index.Backend, dataDirectory, qdrant.ToSettings(), embeddings.ToSettings(), ForRebuild: index.RebuildOnStart);
 }

@@ -46,6 +46,12 @@ public sealed partial class KnowledgeHost(IOptions<KnowledgeOptions> knowledge, 
         _kb = await KnowledgeBackend.OpenAsync(folder, settings, cancellationToken).ConfigureAwait(false);
         LogBackend(settings.Backend, settings.Embeddings is null ? "off" : settings.Embeddings.Model);
         if (_kb.EmbeddedIndex?.LoadProblem is { } problem) LogLoadProblem(problem);
+        if (index.Value.RebuildOnStart)
+        {
+            var rebuilt = await _kb.RebuildAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var d in rebuilt.Diagnostics) LogProblem(d.ToString());
+            LogIndexed(rebuilt.Changes.Documents, rebuilt.Changes.Chunks, rebuilt.Changes.Added, 0, 0, rebuilt.Elapsed.TotalMilliseconds);
+        }
         await RefreshAsync(cancellationToken).ConfigureAwait(false);
         _watcher = new FileSystemWatcher(folder)
         {

@@ -59,14 +59,16 @@ public sealed class QdrantIndex : IKnowledgeIndex, IDisposable
     public string Alias => _settings.Collection;
 
     /// <summary>Connects and checks the collection behind the alias (if any) fits this configuration.</summary>
+    /// <param name="forRebuild">Only check that Qdrant answers: the collection is about to be replaced, so it may not match.</param>
     /// <exception cref="QdrantException">Qdrant is unreachable, or the collection's schema does not match.</exception>
     public static async Task<QdrantIndex> OpenAsync(QdrantSettings settings, SparseEncoder encoder, ChunkEmbedder? embedder,
-        HttpMessageHandler? handler = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
+        HttpMessageHandler? handler = null, TimeProvider? time = null, bool forRebuild = false, CancellationToken cancellationToken = default)
     {
         var index = new QdrantIndex(settings, encoder, embedder, handler, time);
         try
         {
-            await index.ResolveAsync(cancellationToken).ConfigureAwait(false);
+            if (forRebuild) await index.CurrentCollectionAsync(cancellationToken).ConfigureAwait(false);
+            else await index.ResolveAsync(cancellationToken).ConfigureAwait(false);
             return index;
         }
         catch
