@@ -181,7 +181,8 @@ public sealed class QdrantIndex : IKnowledgeIndex, IDisposable
 
             // Where the per-field length sums go after this change, to tell whether the frozen averages still hold.
             var replaced = deletes.Concat(upserts.Where(u => existing.ContainsKey(u.Info.Id)).Select(u => u.Info.Id)).ToList();
-            var oldLengths = await ScrollAllAsync(new Filter(Must: [Live, Any("doc_id", replaced)]), FieldLengthsOnly, cancellationToken).ConfigureAwait(false);
+            var oldLengths = replaced.Count == 0 ? []
+                : await ScrollAllAsync(new Filter(Must: [Live, Any("doc_id", replaced)]), FieldLengthsOnly, cancellationToken).ConfigureAwait(false);
             var analyzed = upserts.Select(d => (Doc: d, Chunks: d.Chunks.Select(c => _encoder.Analyze(c, d.Info)).ToArray())).ToList();
             var sums = (double[])meta.LengthSums.Clone();
             var count = meta.Chunks;
