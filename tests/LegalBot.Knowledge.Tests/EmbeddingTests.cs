@@ -61,9 +61,17 @@ public class EmbeddingTests
         Assert.Equal("guides/wages", degraded.Best!.Document.Id);
         Assert.Equal(1, retriever.EmbeddingFailures);
 
-        // Indexing needs the endpoint: a failing batch changes nothing.
-        await Assert.ThrowsAsync<EmbeddingException>(() => index.ApplyAsync(new IndexBatch([Docs.Wages("新内容。")], []), CancellationToken.None));
-        Assert.DoesNotContain("新内容", (await index.GetChunksAsync("guides/wages", CancellationToken.None))[0].Text, StringComparison.Ordinal);
+        // A staff edit while the endpoint is down still goes live, sparse-only; vectors follow when it is back.
+        await index.ApplyAsync(new IndexBatch([Docs.Wages("新内容。")], []), CancellationToken.None);
+        Assert.Contains("新内容", (await index.GetChunksAsync("guides/wages", CancellationToken.None))[0].Text, StringComparison.Ordinal);
+        Assert.False(index.HasEmbeddings);
+        Assert.NotNull(index.EmbeddingProblem);
+        Assert.Equal("guides/wages", (await retriever.SearchAsync("老板拖欠工资怎么办", null, CancellationToken.None)).Best!.Document.Id);
+
+        fake.Status = 200;
+        await index.ApplyAsync(new IndexBatch([], []), CancellationToken.None);
+        Assert.True(index.HasEmbeddings);
+        Assert.Null(index.EmbeddingProblem);
     }
 
     [Fact]

@@ -45,16 +45,7 @@ public sealed class EmbeddedIndex : IKnowledgeIndex, IDisposable
         {
             var (documents, problem) = await index._store.LoadAsync(cancellationToken).ConfigureAwait(false);
             index.LoadProblem = problem;
-            try
-            {
-                foreach (var d in documents) index._documents[d.Info.Id] = await index.CreateEntryAsync(d, cancellationToken).ConfigureAwait(false);
-            }
-            catch (EmbeddingException ex)
-            {
-                // The endpoint is down at start-up: serve nothing stale-and-partial; the next refresh re-indexes.
-                index._documents.Clear();
-                index.LoadProblem = $"embeddings unavailable ({ex.Message}); the stored index is re-embedded on the next refresh";
-            }
+            foreach (var d in documents) index._documents[d.Info.Id] = await index.CreateEntryAsync(d, cancellationToken).ConfigureAwait(false);
             index._snapshot = Build(index._documents, index._encoder);
             if (embedder is not null) await embedder.Cache.SaveAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -63,6 +54,12 @@ public sealed class EmbeddedIndex : IKnowledgeIndex, IDisposable
 
     /// <summary>True when searches can fuse dense similarity with the sparse ranking.</summary>
     public bool HasEmbeddings => _snapshot.HasVectors;
+
+    /// <summary>
+    /// Why the index is serving sparse-only although embeddings are configured (the endpoint failed), or null.
+    /// Staff edits still go live; documents without vectors are embedded again on every update until it works.
+    /// </summary>
+    public string? EmbeddingProblem { get; private set; }
 
     public ValueTask<IReadOnlyList<DocumentInfo>> GetDocumentsAsync(CancellationToken cancellationToken) =>
         ValueTask.FromResult<IReadOnlyList<DocumentInfo>>(_snapshot.Documents);
@@ -96,8 +93,20 @@ public sealed class EmbeddedIndex : IKnowledgeIndex, IDisposable
                 }
                 next[doc.Info.Id] = await CreateEntryAsync(doc, cancellationToken).ConfigureAwait(false);
             }
-            if (_embedder is not null) await _embedder.Cache.SaveAsync(cancellationToken).ConfigureAwait(false);
-            if (added + changed + removed > 0)
+            var embedded = false;
+            if (_embedder is not null)
+            {
+                // Documents indexed while the endpoint was down get their vectors as soon as it answers again.
+                foreach (var (id, entry) in next.Where(kv => kv.Value.Vectors is null).ToList())
+                {
+                    var retried = await CreateEntryAsync(entry.Document, cancellationToken).ConfigureAwait(false);
+                    if (retried.Vectors is null) break;
+                    next[id] = retried;
+                    embedded = true;
+                }
+                await _embedder.Cache.SaveAsync(cancellationToken).ConfigureAwait(false);
+            }
+            if (added + changed + removed > 0 || embedded)
             {
                 var snapshot = Build(next, _encoder);
                 if (_store is not null)
@@ -124,7 +133,20 @@ public sealed class EmbeddedIndex : IKnowledgeIndex, IDisposable
     private async Task<Entry> CreateEntryAsync(KnowledgeDocument d, CancellationToken cancellationToken)
     {
         var analyzed = d.Chunks.Select(c => _encoder.Analyze(c, d.Info)).ToArray();
-        var vectors = _embedder is null ? null : await _embedder.EmbedChunksAsync(d.Chunks, d.Info, cancellationToken).ConfigureAwait(false);
+        float[][]? vectors = null;
+        if (_embedder is not null)
+        {
+            try
+            {
+                vectors = await _embedder.EmbedChunksAsync(d.Chunks, d.Info, cancellationToken).ConfigureAwait(false);
+                EmbeddingProblem = null;
+            }
+            catch (EmbeddingException ex)
+            {
+                // A model outage must not block staff edits: serve sparse-only until the endpoint is back.
+                EmbeddingProblem = ex.Message;
+            }
+        }
         return new Entry(d, analyzed, vectors);
     }
 

@@ -108,7 +108,13 @@ public sealed partial class KnowledgeHost(IOptions<KnowledgeOptions> knowledge, 
             var c = report.Changes;
             if (c.Added + c.Changed + c.Removed > 0 || _status.LastRefresh is null)
                 LogIndexed(c.Documents, c.Chunks, c.Added, c.Changed, c.Removed, report.Elapsed.TotalMilliseconds);
-            _status = new KnowledgeStatus(DateTimeOffset.UtcNow, c.Documents, c.Chunks, report.Diagnostics.Select(d => d.ToString()).ToList(), null);
+            var problems = report.Diagnostics.Select(d => d.ToString()).ToList();
+            if (_kb.EmbeddedIndex?.EmbeddingProblem is { } embedding)
+            {
+                LogEmbeddingsUnavailable(embedding);
+                problems.Add("embeddings unavailable, searching without them: " + embedding);
+            }
+            _status = new KnowledgeStatus(DateTimeOffset.UtcNow, c.Documents, c.Chunks, problems, null);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DirectoryNotFoundException
             or LegalBot.Knowledge.Index.Qdrant.QdrantException or LegalBot.Knowledge.Embeddings.EmbeddingException)
@@ -131,6 +137,9 @@ public sealed partial class KnowledgeHost(IOptions<KnowledgeOptions> knowledge, 
 
     [LoggerMessage(LogLevel.Information, "knowledge index backend: {Backend}, embeddings: {Embeddings}")]
     private partial void LogBackend(string backend, string embeddings);
+
+    [LoggerMessage(LogLevel.Warning, "embedding endpoint unavailable, the index serves sparse-only until it answers: {Message}")]
+    private partial void LogEmbeddingsUnavailable(string message);
 
     [LoggerMessage(LogLevel.Warning, "knowledge file problem: {Problem}")]
     private partial void LogProblem(string problem);
