@@ -145,6 +145,9 @@ public sealed class DeployTests
             Assert.True(publish.ExitCode == 0, log);
         }
 
+        // The written-answer prompt templates ship as files next to the binaries.
+        Assert.True(File.Exists(Path.Combine(output, "Prompts", "grounded-answer.system.txt")));
+        Assert.True(File.Exists(Path.Combine(output, "Prompts", "grounded-answer.user.txt")));
         await using var service = await ServiceProcess.StartAsync(workspace.Knowledge, workspace.Data, dll: Path.Combine(output, "LegalBot.Service.dll"));
         Assert.Contains("\"status\":\"ok\"", await service.Http.GetStringAsync("healthz"), StringComparison.Ordinal);
         Assert.Contains("<html", await service.Http.GetStringAsync(""), StringComparison.OrdinalIgnoreCase);
