@@ -124,6 +124,9 @@ public sealed class DeployTests
         Assert.Contains("ExecStart=/usr/bin/dotnet /opt/legalbot/LegalBot.Service.dll", unit, StringComparison.Ordinal);
         Assert.Contains("EnvironmentFile=/etc/legalbot/legalbot.env", unit, StringComparison.Ordinal);
         Assert.Contains("RestartPreventExitStatus=2", unit, StringComparison.Ordinal);
+        var dockerfile = File.ReadAllText(Deploy("Dockerfile"));
+        Assert.Contains("dotnet publish bot/LegalBot.Service -c Release -o /app", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("dotnet publish bot/LegalBot.Cli -c Release -o /app/cli", dockerfile, StringComparison.Ordinal);
         Assert.Contains("Data__Path=/var/lib/legalbot", File.ReadAllText(Deploy("legalbot.env.example")), StringComparison.Ordinal);
     }
 
