@@ -144,7 +144,7 @@ public sealed class ConversationEngine(Func<KnowledgeRetriever> retriever, IConv
     {
         var result = await retriever().SearchAsync(basis.Query, new RetrievalOptions(SearchDepth), cancellationToken).ConfigureAwait(false);
         var stating = result.Hits.FirstOrDefault(h => h.Chunk.Text.Replace("*", "", StringComparison.Ordinal).Contains(basis.Phrase, StringComparison.Ordinal));
-        return stating is null ? null : ToCitation(stating);
+        return stating is null ? null : Citation.Of(stating);
     }
 
     /// <summary>The route the engine would give a message with no history (for evaluation).</summary>
@@ -172,7 +172,7 @@ public sealed class ConversationEngine(Func<KnowledgeRetriever> retriever, IConv
         var answerId = Guid.NewGuid().ToString("N");
         var lead = leadOverride ?? Lead(best);
         var quote = ExcerptSelector.Select(best.Chunk.Text, result.Query.Sparse.Terms.Keys.ToList());
-        var citations = cited.Select(ToCitation).ToList();
+        var citations = cited.Select(Citation.Of).ToList();
         var notes = new List<string> { ConversationTexts.HotlineHint };
         if (grounded is not null && leadOverride is null)
         {
@@ -183,7 +183,7 @@ public sealed class ConversationEngine(Func<KnowledgeRetriever> retriever, IConv
                 lead = Answering.Grounded.CitationVerifier.Inline(written);
                 quote = null;
                 cited = written.Cited.Select(s => s.Hit).ToList();
-                citations = cited.Select(ToCitation).ToList();
+                citations = cited.Select(Citation.Of).ToList();
                 notes.Insert(0, ConversationTexts.WrittenAnswerNote);
             }
         }
@@ -252,12 +252,6 @@ public sealed class ConversationEngine(Func<KnowledgeRetriever> retriever, IConv
         }
         return cited;
     }
-
-    private static Citation ToCitation(ChunkHit h) => new(
-        h.Document.Title,
-        h.Chunk.ArticleLabel ?? string.Join(" › ", h.Chunk.HeadingPath),
-        h.Document.Source,
-        h.Chunk.Id);
 
     private static string Lead(ChunkHit best)
     {

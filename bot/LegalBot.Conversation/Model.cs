@@ -30,7 +30,18 @@ public enum ReplyKind
 public sealed record OfficeCard(string Name, string Address, string Phone, string Hours, bool Demo);
 
 /// <summary>Where a quoted passage comes from: 《title》 + article label or section path, with a link when known.</summary>
-public sealed record Citation(string Title, string Location, string? Link, string ChunkId);
+public sealed record Citation(string Title, string Location, string? Link, string ChunkId)
+{
+    /// <summary>The citation of a retrieved chunk: its statute article label, or its guide section path.</summary>
+    public static Citation Of(LegalBot.Knowledge.Index.ChunkHit hit) => new(
+        hit.Document.Title,
+        hit.Chunk.ArticleLabel ?? string.Join(" › ", hit.Chunk.HeadingPath),
+        hit.Document.Source,
+        hit.Chunk.Id);
+
+    /// <summary>As Chinese text cites it: 《title》第X条.</summary>
+    public string Inline => "《" + Title + "》" + Location;
+}
 
 public enum ActionKind
 {

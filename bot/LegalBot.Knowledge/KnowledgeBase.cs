@@ -75,9 +75,7 @@ public sealed class KnowledgeBase : IDisposable
     public async Task<IndexRunReport> RefreshAsync(CancellationToken cancellationToken)
     {
         var report = await new KnowledgeFolderIndexer(_index).RunAsync(Folder, cancellationToken).ConfigureAwait(false);
-        var (synonyms, problems) = await SynonymTable.LoadAsync(_synonymsPath, cancellationToken).ConfigureAwait(false);
-        _retriever = CreateRetriever(synonyms);
-        _offices = OfficeDirectory.FromDocuments(await _index.GetDocumentsAsync(cancellationToken).ConfigureAwait(false));
+        var (problems, _) = await ReloadLexiconAsync(cancellationToken).ConfigureAwait(false);
         return problems.Count == 0 ? report : report with { Diagnostics = [.. report.Diagnostics, .. problems] };
     }
 
@@ -88,11 +86,8 @@ public sealed class KnowledgeBase : IDisposable
     public async Task<IndexRunReport> ReloadAsync(CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var (synonyms, problems) = await SynonymTable.LoadAsync(_synonymsPath, cancellationToken).ConfigureAwait(false);
-        _retriever = CreateRetriever(synonyms);
-        var documents = await _index.GetDocumentsAsync(cancellationToken).ConfigureAwait(false);
-        _offices = OfficeDirectory.FromDocuments(documents);
-        return new IndexRunReport(new IndexChangeSummary(0, 0, 0, documents.Count, 0), problems, 0, 0, clock.Elapsed);
+        var (problems, documents) = await ReloadLexiconAsync(cancellationToken).ConfigureAwait(false);
+        return new IndexRunReport(new IndexChangeSummary(0, 0, 0, documents, 0), problems, 0, 0, clock.Elapsed);
     }
 
     /// <summary>
@@ -104,22 +99,20 @@ public sealed class KnowledgeBase : IDisposable
         if (_index is not Index.Qdrant.QdrantIndex qdrant)
             throw new ArgumentException("a rebuild applies to the Qdrant backend; the embedded index rebuilds when its data folder is deleted");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var files = KnowledgeFolder.EnumerateDocuments(Folder);
-        var diagnostics = new List<KnowledgeDiagnostic>();
-        var documents = new Dictionary<string, KnowledgeDocument>(StringComparer.Ordinal);
-        foreach (var file in files)
-        {
-            var result = MarkdownDocumentParser.Parse(file.RelativePath, await File.ReadAllBytesAsync(file.FullPath, cancellationToken).ConfigureAwait(false));
-            diagnostics.AddRange(result.Diagnostics);
-            if (result.Document is not { } doc || result.Diagnostics.Count > 0) continue;
-            if (!documents.TryAdd(doc.Info.Id, doc))
-                diagnostics.Add(new(doc.Info.SourcePath, 1, $"duplicate id '{doc.Info.Id}' (also used by {documents[doc.Info.Id].Info.SourcePath})"));
-        }
-        var changes = await qdrant.RebuildAsync([.. documents.Values], cancellationToken).ConfigureAwait(false);
+        var (documents, diagnostics, files) = await KnowledgeFolderIndexer.ParseAllAsync(Folder, cancellationToken).ConfigureAwait(false);
+        var changes = await qdrant.RebuildAsync(documents, cancellationToken).ConfigureAwait(false);
+        var (problems, _) = await ReloadLexiconAsync(cancellationToken).ConfigureAwait(false);
+        return new IndexRunReport(changes, [.. diagnostics, .. problems], files, files, clock.Elapsed);
+    }
+
+    /// <summary>Reloads the synonyms (a new retriever) and the office directory; returns synonym problems and the document count.</summary>
+    private async Task<(IReadOnlyList<KnowledgeDiagnostic> Problems, int Documents)> ReloadLexiconAsync(CancellationToken cancellationToken)
+    {
         var (synonyms, problems) = await SynonymTable.LoadAsync(_synonymsPath, cancellationToken).ConfigureAwait(false);
         _retriever = CreateRetriever(synonyms);
-        _offices = OfficeDirectory.FromDocuments(await _index.GetDocumentsAsync(cancellationToken).ConfigureAwait(false));
-        return new IndexRunReport(changes, [.. diagnostics, .. problems], files.Count, files.Count, clock.Elapsed);
+        var documents = await _index.GetDocumentsAsync(cancellationToken).ConfigureAwait(false);
+        _offices = OfficeDirectory.FromDocuments(documents);
+        return (problems, documents.Count);
     }
 
     /// <summary>The sparse encoder for <paramref name="settings"/> (tokenizer + BM25F parameters); every backend uses it.</summary>

@@ -17,6 +17,27 @@ public sealed record IndexRunReport(
 /// </summary>
 public sealed class KnowledgeFolderIndexer(IKnowledgeIndex index)
 {
+    /// <summary>
+    /// Parses every file of <paramref name="folder"/> (for a full rebuild): good documents, and a diagnostic for
+    /// each bad file or duplicate id (the first file with an id keeps it).
+    /// </summary>
+    public static async Task<(IReadOnlyList<KnowledgeDocument> Documents, IReadOnlyList<KnowledgeDiagnostic> Diagnostics, int Files)> ParseAllAsync(
+        string folder, CancellationToken cancellationToken)
+    {
+        var files = KnowledgeFolder.EnumerateDocuments(folder);
+        var diagnostics = new List<KnowledgeDiagnostic>();
+        var documents = new Dictionary<string, KnowledgeDocument>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            var result = MarkdownDocumentParser.Parse(file.RelativePath, await File.ReadAllBytesAsync(file.FullPath, cancellationToken).ConfigureAwait(false));
+            diagnostics.AddRange(result.Diagnostics);
+            if (result.Document is not { } doc || result.Diagnostics.Count > 0) continue;
+            if (!documents.TryAdd(doc.Info.Id, doc))
+                diagnostics.Add(new(doc.Info.SourcePath, 1, $"duplicate id '{doc.Info.Id}' (also used by {documents[doc.Info.Id].Info.SourcePath})"));
+        }
+        return ([.. documents.Values], diagnostics, files.Count);
+    }
+
     public async Task<IndexRunReport> RunAsync(string folder, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();

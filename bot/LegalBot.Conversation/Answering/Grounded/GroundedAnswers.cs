@@ -10,7 +10,7 @@ namespace LegalBot.Conversation.Answering.Grounded;
 public sealed record GroundingSource(int Number, ChunkHit Hit)
 {
     /// <summary>《title》 + article label or section path, as Chinese citations read.</summary>
-    public string Name => "《" + Hit.Document.Title + "》" + (Hit.Chunk.ArticleLabel ?? string.Join(" › ", Hit.Chunk.HeadingPath));
+    public string Name => Citation.Of(Hit).Inline;
 }
 
 /// <summary>Writes an answer from numbered sources (an LLM in production). Implementations may throw or time out.</summary>

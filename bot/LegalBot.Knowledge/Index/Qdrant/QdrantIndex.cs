@@ -160,6 +160,12 @@ public sealed class QdrantIndex : IKnowledgeIndex, IDisposable
                 return new IndexChangeSummary(docs.Count, 0, 0, docs.Count, chunks);
             }
             var (physical, meta) = state.Value;
+            if (batch.IsEmpty)
+            {
+                // The folder indexer applies every run, changed or not: no need to scroll the documents then.
+                var served = await GetDocumentsAsync(cancellationToken).ConfigureAwait(false);
+                return new IndexChangeSummary(0, 0, 0, served.Count, (int)meta.Chunks);
+            }
             var existing = (await RefreshDocumentsAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(d => d.Id, StringComparer.Ordinal);
             var deletes = batch.Deletes.Where(existing.ContainsKey).Distinct(StringComparer.Ordinal).ToList();
             var upserts = new List<KnowledgeDocument>();
@@ -351,7 +357,7 @@ public sealed class QdrantIndex : IKnowledgeIndex, IDisposable
         var points = await ScrollAllAsync(new Filter(Must: [Live]), true, cancellationToken).ConfigureAwait(false);
         return points.GroupBy(p => p.Payload!.DocId, StringComparer.Ordinal).ToDictionary(
             g => g.Key,
-            g => new KnowledgeDocument(ToDocument(g.First(p => true).Payload!), g.Select(p => ToChunk(p.Payload!)).OrderBy(c => c.Ordinal).ToList()),
+            g => new KnowledgeDocument(ToDocument(g.First().Payload!), g.Select(p => ToChunk(p.Payload!)).OrderBy(c => c.Ordinal).ToList()),
             StringComparer.Ordinal);
     }
 
