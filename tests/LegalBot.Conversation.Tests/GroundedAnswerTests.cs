@@ -140,6 +140,12 @@ public sealed class GroundedAnswerTests : IAsyncLifetime
         Assert.Contains(Question, user, StringComparison.Ordinal);
         Assert.Equal(0.1, request["temperature"]!.GetValue<double>(), 3);
 
+        // Sources and question reach the model as written, not HTML-encoded.
+        await writer.WriteAsync("张三·李四 <同事> 没钱请律师怎么办", GroundedAnswerer.Number(hits, 2), CancellationToken.None);
+        var raw = fake.Requests.Last(r => r.Path == "chat").Body["messages"]!.AsArray()[1]!["content"]!.GetValue<string>();
+        Assert.True(raw.Contains("张三·李四 <同事>", StringComparison.Ordinal), raw);
+        Assert.DoesNotContain("&#", raw, StringComparison.Ordinal);
+
         fake.ChatReply = "依据《中华人民共和国劳动法》第五十条[2]，用人单位应当按月支付工资[5]。";
         var fabricated = await Answerer(writer).TryAnswerAsync(Question, hits, "webchat", CancellationToken.None);
         Assert.Null(fabricated.Answer);

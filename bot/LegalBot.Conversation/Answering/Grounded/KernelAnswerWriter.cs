@@ -54,7 +54,10 @@ public sealed class KernelAnswerWriter : IAnswerWriter
         var kernel = Kernel.CreateBuilder()
             .AddOpenAIChatCompletion(settings.Model, settings.Endpoint, settings.ApiKey is { Length: > 0 } key ? key : "none", httpClient: httpClient)
             .Build();
-        var user = new KernelPromptTemplateFactory().Create(new PromptTemplateConfig(userTemplate));
+        // SK HTML-encodes variables by default (to protect <message> tags in chat prompts): the statute text
+        // would reach the model as "示例县&#183;…". The rendered text is sent as one user message, never parsed
+        // as a chat prompt, so the values go in as they are.
+        var user = new KernelPromptTemplateFactory { AllowDangerouslySetContent = true }.Create(new PromptTemplateConfig(userTemplate));
         return new KernelAnswerWriter(kernel, system, user, settings);
     }
 
