@@ -1,6 +1,8 @@
 using LegalBot.Knowledge.Embeddings;
 using LegalBot.Knowledge.Index;
 using LegalBot.Knowledge.Index.Qdrant;
+using LegalBot.Knowledge.Reranking;
+using LegalBot.Knowledge.Reranking.Api;
 using LegalBot.Knowledge.Search;
 
 namespace LegalBot.Knowledge;
@@ -16,7 +18,8 @@ public sealed record KnowledgeBackendSettings(
     EmbeddingSettings? Embeddings = null,
     string? SynonymsPath = null,
     RetrievalSettings? Retrieval = null,
-    bool ForRebuild = false)
+    bool ForRebuild = false,
+    RerankSettings? Rerank = null)
 {
     public const string Embedded = "embedded", QdrantBackend = "qdrant";
 
@@ -27,6 +30,10 @@ public sealed record KnowledgeBackendSettings(
         if (Embeddings is not null)
         {
             foreach (var p in Embeddings.Problems()) yield return p;
+        }
+        if (Rerank is not null)
+        {
+            foreach (var p in Rerank.Problems()) yield return p;
         }
     }
 }
@@ -44,18 +51,21 @@ public static class KnowledgeBackend
         var embedder = settings.Embeddings is null
             ? null
             : await OpenAiEmbeddings.CreateEmbedderAsync(settings.Embeddings, settings.DataDirectory, cancellationToken).ConfigureAwait(false);
-        if (settings.Backend == KnowledgeBackendSettings.Embedded)
-            return await KnowledgeBase.OpenAsync(folder, settings.DataDirectory, settings.SynonymsPath, retrieval, embedder, cancellationToken).ConfigureAwait(false);
-
-        var encoder = KnowledgeBase.CreateEncoder(retrieval);
-        var index = await QdrantIndex.OpenAsync(settings.Qdrant!, encoder, embedder, forRebuild: settings.ForRebuild, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var reranker = settings.Rerank is null ? null : new PassageReranker(new HttpRelevanceScorer(settings.Rerank), settings.Rerank);
+        QdrantIndex? index = null;
         try
         {
-            return await KnowledgeBase.OpenAsync(folder, index, encoder, embedder, settings.SynonymsPath, retrieval, cancellationToken).ConfigureAwait(false);
+            if (settings.Backend == KnowledgeBackendSettings.Embedded)
+                return await KnowledgeBase.OpenAsync(folder, settings.DataDirectory, settings.SynonymsPath, retrieval, embedder, reranker, cancellationToken).ConfigureAwait(false);
+
+            var encoder = KnowledgeBase.CreateEncoder(retrieval);
+            index = await QdrantIndex.OpenAsync(settings.Qdrant!, encoder, embedder, forRebuild: settings.ForRebuild, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await KnowledgeBase.OpenAsync(folder, index, encoder, embedder, settings.SynonymsPath, retrieval, cancellationToken, reranker).ConfigureAwait(false);
         }
         catch
         {
-            index.Dispose();
+            index?.Dispose();
+            reranker?.Dispose();
             throw;
         }
     }
@@ -66,11 +76,15 @@ public static class KnowledgeBackend
         static int Int(string? s, int fallback) => int.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : fallback;
         var qdrantUrl = get("Qdrant__Url");
         var embedUrl = get("Embeddings__Endpoint");
+        var rerankUrl = get("Rerank__Endpoint");
         return new KnowledgeBackendSettings(
             get("Index__Backend") is { Length: > 0 } b ? b : KnowledgeBackendSettings.Embedded,
             dataDirectory,
             string.IsNullOrEmpty(qdrantUrl) ? null : new QdrantSettings(new Uri(qdrantUrl), get("Qdrant__Collection") is { Length: > 0 } c ? c : "legalbot", get("Qdrant__ApiKey")),
             string.IsNullOrEmpty(embedUrl) ? null : new EmbeddingSettings(new Uri(embedUrl), get("Embeddings__Model") ?? "", Int(get("Embeddings__Dimensions"), 0), get("Embeddings__ApiKey")),
-            synonymsPath);
+            synonymsPath,
+            Rerank: string.IsNullOrEmpty(rerankUrl) ? null
+                : new RerankSettings(new Uri(rerankUrl), get("Rerank__Model") ?? "", get("Rerank__ApiKey"), Int(get("Rerank__Depth"), RerankSettings.DefaultDepth),
+                    double.TryParse(get("Rerank__TimeoutSeconds"), System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(seconds) : null));
     }
 }

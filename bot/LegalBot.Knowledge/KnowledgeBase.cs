@@ -2,6 +2,7 @@ using LegalBot.Knowledge.Documents;
 using LegalBot.Knowledge.Embeddings;
 using LegalBot.Knowledge.Index;
 using LegalBot.Knowledge.Offices;
+using LegalBot.Knowledge.Reranking;
 using LegalBot.Knowledge.Search;
 using LegalBot.Knowledge.Text;
 
@@ -16,31 +17,37 @@ public sealed class KnowledgeBase : IDisposable
     private readonly IKnowledgeIndex _index;
     private readonly SparseEncoder _encoder;
     private readonly ChunkEmbedder? _embedder;
+    private readonly PassageReranker? _reranker;
     private readonly string _synonymsPath;
     private volatile KnowledgeRetriever _retriever;
     private volatile OfficeDirectory _offices = OfficeDirectory.Empty;
 
     private readonly RetrievalSettings _settings;
 
-    private KnowledgeBase(string folder, IKnowledgeIndex index, SparseEncoder encoder, ChunkEmbedder? embedder, string synonymsPath, RetrievalSettings settings)
+    private KnowledgeBase(string folder, IKnowledgeIndex index, SparseEncoder encoder, ChunkEmbedder? embedder, PassageReranker? reranker,
+        string synonymsPath, RetrievalSettings settings)
     {
         Folder = folder;
         _index = index;
         _encoder = encoder;
         _embedder = embedder;
+        _reranker = reranker;
         _synonymsPath = synonymsPath;
         _settings = settings;
         _retriever = CreateRetriever(SynonymTable.Empty);
     }
 
     private KnowledgeRetriever CreateRetriever(SynonymTable synonyms) =>
-        new(_index, new QueryAnalyzer(_encoder.Tokenizer, synonyms, _settings.Query), _embedder);
+        new(_index, new QueryAnalyzer(_encoder.Tokenizer, synonyms, _settings.Query), _embedder, _reranker);
 
     public string Folder { get; }
     public IKnowledgeIndex Index => _index;
     /// <summary>The embedded index, when that is the backend.</summary>
     public EmbeddedIndex? EmbeddedIndex => _index as EmbeddedIndex;
     public KnowledgeRetriever Retriever => _retriever;
+
+    /// <summary>The cross-encoder second stage, when one is configured.</summary>
+    public PassageReranker? Reranker => _reranker;
 
     /// <summary>The office directory from the indexed <c>kind: office</c> files; swapped whole on each refresh.</summary>
     public OfficeDirectory Offices => _offices;
@@ -50,23 +57,24 @@ public sealed class KnowledgeBase : IDisposable
     /// <param name="synonymsPath">Synonym file; null means <c>{folder}/synonyms.txt</c>.</param>
     /// <param name="settings">Scoring parameters; null for the tuned defaults.</param>
     /// <param name="embedder">Dense embeddings for hybrid search; null for sparse only.</param>
+    /// <param name="reranker">A cross-encoder second stage (the knowledge base disposes it); null for none.</param>
     public static async Task<KnowledgeBase> OpenAsync(string folder, string? dataDirectory, string? synonymsPath = null,
-        RetrievalSettings? settings = null, ChunkEmbedder? embedder = null, CancellationToken cancellationToken = default)
+        RetrievalSettings? settings = null, ChunkEmbedder? embedder = null, PassageReranker? reranker = null, CancellationToken cancellationToken = default)
     {
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"knowledge folder not found: {folder}");
         settings ??= RetrievalSettings.Default;
         var encoder = CreateEncoder(settings);
         var index = await EmbeddedIndex.OpenAsync(dataDirectory, encoder, embedder, cancellationToken).ConfigureAwait(false);
-        return await OpenAsync(folder, index, encoder, embedder, synonymsPath, settings, cancellationToken).ConfigureAwait(false);
+        return await OpenAsync(folder, index, encoder, embedder, synonymsPath, settings, cancellationToken, reranker).ConfigureAwait(false);
     }
 
     /// <summary>Wires a knowledge folder to an index that is already open (the Qdrant backend, say).</summary>
     /// <param name="encoder">The encoder the index weighs terms with (queries must use the same tokenizer).</param>
     public static async Task<KnowledgeBase> OpenAsync(string folder, IKnowledgeIndex index, SparseEncoder encoder, ChunkEmbedder? embedder,
-        string? synonymsPath, RetrievalSettings? settings, CancellationToken cancellationToken)
+        string? synonymsPath, RetrievalSettings? settings, CancellationToken cancellationToken, PassageReranker? reranker = null)
     {
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"knowledge folder not found: {folder}");
-        var kb = new KnowledgeBase(folder, index, encoder, embedder, synonymsPath ?? KnowledgeFolder.SynonymsPath(folder), settings ?? RetrievalSettings.Default);
+        var kb = new KnowledgeBase(folder, index, encoder, embedder, reranker, synonymsPath ?? KnowledgeFolder.SynonymsPath(folder), settings ?? RetrievalSettings.Default);
         kb._offices = OfficeDirectory.FromDocuments(await index.GetDocumentsAsync(cancellationToken).ConfigureAwait(false));
         return kb;
     }
@@ -122,5 +130,9 @@ public sealed class KnowledgeBase : IDisposable
     public Task<RetrievalResult> SearchAsync(string question, RetrievalOptions? options = null, CancellationToken cancellationToken = default) =>
         _retriever.SearchAsync(question, options, cancellationToken);
 
-    public void Dispose() => (_index as IDisposable)?.Dispose();
+    public void Dispose()
+    {
+        (_index as IDisposable)?.Dispose();
+        _reranker?.Dispose();
+    }
 }

@@ -10,7 +10,8 @@ namespace LegalBot.Tests.Fakes;
 /// <summary>
 /// A local OpenAI-compatible endpoint over real HTTP: <c>POST /v1/embeddings</c> answers deterministic
 /// vectors (a bag of character bigrams hashed into the requested dimensions), <c>POST /v1/chat/completions</c>
-/// answers <see cref="ChatReply"/> after <see cref="ChatDelay"/>. Every request body is kept for assertions.
+/// answers <see cref="ChatReply"/> after <see cref="ChatDelay"/>, <c>POST /v1/rerank</c> (the Jina/Cohere format
+/// vLLM serves) scores each document with <see cref="RerankScore"/>. Every request body is kept for assertions.
 /// </summary>
 public sealed class FakeOpenAi : IAsyncDisposable
 {
@@ -27,6 +28,12 @@ public sealed class FakeOpenAi : IAsyncDisposable
     /// <summary>Answer vectors of this size whatever was asked (a misconfigured model).</summary>
     public int? ForcedDimensions { get; set; }
 
+    /// <summary>The "cross-encoder": (query, document) → relevance. Default: share of the query's bigrams in the document.</summary>
+    public Func<string, string, double> RerankScore { get; set; } = BigramOverlap;
+    public TimeSpan RerankDelay { get; set; }
+    /// <summary>Corrupt the rerank answer: "malformed" JSON, "missing" one result, "out-of-range" index.</summary>
+    public string? RerankFault { get; set; }
+
     public static async Task<FakeOpenAi> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -36,6 +43,7 @@ public sealed class FakeOpenAi : IAsyncDisposable
         var fake = new FakeOpenAi(app);
         app.MapPost("/v1/embeddings", fake.EmbeddingsAsync);
         app.MapPost("/v1/chat/completions", fake.ChatAsync);
+        app.MapPost("/v1/rerank", fake.RerankAsync);
         await app.StartAsync();
         fake.Endpoint = new Uri(app.Urls.First() + "/v1");
         return fake;
@@ -67,6 +75,32 @@ public sealed class FakeOpenAi : IAsyncDisposable
             choices = new[] { new { index = 0, message = new { role = "assistant", content = ChatReply }, finish_reason = "stop" } },
             usage = new { prompt_tokens = 10, completion_tokens = 10, total_tokens = 20 },
         });
+    }
+
+    private async Task<IResult> RerankAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var body = (JsonObject)(await JsonNode.ParseAsync(request.Body, cancellationToken: cancellationToken))!;
+        _requests.Enqueue(("rerank", body));
+        await Task.Delay(RerankDelay, cancellationToken);
+        if (Status != 200) return Results.Json(new { error = new { message = "injected failure", type = "server_error" } }, statusCode: Status);
+        // What vLLM rejects with 400: a missing model or query, documents that are not a non-empty string array.
+        if (body["model"]?.GetValue<string>() is not { Length: > 0 } model || body["query"]?.GetValue<string>() is not { Length: > 0 } query
+            || body["documents"] is not JsonArray { Count: > 0 } docs || docs.Any(d => d?.GetValueKind() != System.Text.Json.JsonValueKind.String))
+            return Results.Json(new { error = new { message = "invalid rerank request", type = "invalid_request_error" } }, statusCode: 400);
+        if (RerankFault == "malformed") return Results.Text("{\"results\": [", "application/json");
+        var documents = docs.Select(d => d!.GetValue<string>()).ToList();
+        var results = documents.Select((d, i) => new { index = i, relevance_score = RerankScore(query, d) })
+            .OrderByDescending(r => r.relevance_score).ToList();
+        if (RerankFault == "missing") results.RemoveAt(results.Count - 1);
+        if (RerankFault == "out-of-range") results[0] = results[0] with { index = documents.Count };
+        var topN = body["top_n"]?.GetValue<int>() ?? results.Count;
+        return Results.Json(new { id = "rerank-test", model, results = results.Take(topN), usage = new { total_tokens = 1 } });
+    }
+
+    public static double BigramOverlap(string query, string document)
+    {
+        var grams = Enumerable.Range(0, Math.Max(0, query.Length - 1)).Select(i => query.Substring(i, 2)).Distinct().ToList();
+        return grams.Count == 0 ? 0 : grams.Count(g => document.Contains(g, StringComparison.Ordinal)) / (double)grams.Count;
     }
 
     /// <summary>Deterministic: texts sharing character bigrams get similar vectors.</summary>

@@ -25,7 +25,7 @@ public class RetrieverTests
             .ReturnsAsync([Article("第四十六条"), Article("第四十七条")]);
         index.Setup(i => i.SearchAsync(It.IsAny<IndexQuery>(), It.Is<SearchFilter?>(f => f != null && f.DocumentIds!.SetEquals(new[] { "laws/劳动合同法" })), 5, It.IsAny<CancellationToken>()))
             .ReturnsAsync([new ChunkHit(Article("第四十七条"), Labour, 3.0)]);
-        index.Setup(i => i.SearchAsync(It.IsAny<IndexQuery>(), null, KnowledgeRetriever.RerankDepth, It.IsAny<CancellationToken>()))
+        index.Setup(i => i.SearchAsync(It.IsAny<IndexQuery>(), null, KnowledgeRetriever.CoverageDepth, It.IsAny<CancellationToken>()))
             .ReturnsAsync([new ChunkHit(new KnowledgeChunk("guides/wages#a", "guides/wages", 0, null, ["讨薪"], "讨薪。", 1, "y"), Guide, 2.0)]);
 
         var retriever = new KnowledgeRetriever(index.Object, new QueryAnalyzer(SynonymTable.Empty));
@@ -44,7 +44,7 @@ public class RetrieverTests
         index.Setup(i => i.SearchAsync(It.IsAny<IndexQuery>(), It.IsAny<SearchFilter?>(), It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
         var retriever = new KnowledgeRetriever(index.Object, new QueryAnalyzer(SynonymTable.Empty));
         await retriever.SearchAsync("老板拖欠工资怎么办", null, CancellationToken.None);
-        index.Verify(i => i.SearchAsync(It.IsAny<IndexQuery>(), null, KnowledgeRetriever.RerankDepth, It.IsAny<CancellationToken>()), Times.Once);
+        index.Verify(i => i.SearchAsync(It.IsAny<IndexQuery>(), null, KnowledgeRetriever.CoverageDepth, It.IsAny<CancellationToken>()), Times.Once);
         index.Verify(i => i.GetChunksAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 

@@ -1,6 +1,7 @@
 using LegalBot.Knowledge.Documents;
 using LegalBot.Knowledge.Embeddings;
 using LegalBot.Knowledge.Index;
+using LegalBot.Knowledge.Reranking;
 using LegalBot.Knowledge.Text;
 
 namespace LegalBot.Knowledge.Search;
@@ -12,24 +13,38 @@ public sealed record RetrievalOptions(int Top = 10, SearchFilter? Filter = null,
 }
 
 /// <param name="Attested">Question bigrams that occur in some candidate (evidence that can count, see <see cref="QueryCoverage"/>).</param>
-public sealed record RetrievalResult(AnalyzedQuery Query, IReadOnlyList<ChunkHit> Hits, IReadOnlySet<string> Attested)
+/// <param name="Reranked">The hits were ordered by the cross-encoder, and their scores are its relevances (0–1).</param>
+public sealed record RetrievalResult(AnalyzedQuery Query, IReadOnlyList<ChunkHit> Hits, IReadOnlySet<string> Attested, bool Reranked = false)
 {
     public ChunkHit? Best => Hits.Count > 0 ? Hits[0] : null;
 
-    /// <summary>How confidently the best hit answers the question (0–1), see <see cref="QueryCoverage"/>.</summary>
-    public double Confidence => QueryCoverage.Of(Query, Best, Attested, QueryCoverage.MinimumEvidence);
+    /// <summary>
+    /// How confidently the best hit answers the question (0–1): its coverage of the question's words (see
+    /// <see cref="QueryCoverage"/>), or the reranker's relevance when that is higher — the model reads meaning,
+    /// so a passage in other words than the citizen's can still be vouched for.
+    /// </summary>
+    public double Confidence
+    {
+        get
+        {
+            var coverage = QueryCoverage.Of(Query, Best, Attested, QueryCoverage.MinimumEvidence);
+            return Reranked && Best is { Score: < double.MaxValue } best ? Math.Max(coverage, best.Score) : coverage;
+        }
+    }
 }
 
 /// <summary>
 /// Question → ranked chunks over any <see cref="IKnowledgeIndex"/>. On top of the sparse search it
 /// recognises statute names in the question (searching that statute first) and explicit article
 /// references ("民法典第1086条"), which are answered by that exact article. With an embedder, the question's
-/// embedding goes along for hybrid search; if the endpoint fails, the search goes on sparse-only.
+/// embedding goes along for hybrid search; if the endpoint fails, the search goes on sparse-only. With a
+/// reranker, the top candidates are re-ordered by a cross-encoder (first-stage order if it fails).
 /// </summary>
-public sealed class KnowledgeRetriever(IKnowledgeIndex index, QueryAnalyzer analyzer, ChunkEmbedder? embedder = null)
+public sealed class KnowledgeRetriever(IKnowledgeIndex index, QueryAnalyzer analyzer, ChunkEmbedder? embedder = null, PassageReranker? reranker = null)
 {
     public IKnowledgeIndex Index { get; } = index;
     public QueryAnalyzer Analyzer { get; } = analyzer;
+    public PassageReranker? Reranker { get; } = reranker;
 
     public async Task<RetrievalResult> SearchAsync(string question, RetrievalOptions? options, CancellationToken cancellationToken)
     {
@@ -38,8 +53,10 @@ public sealed class KnowledgeRetriever(IKnowledgeIndex index, QueryAnalyzer anal
         var indexQuery = new IndexQuery(query.Sparse, await EmbedAsync(question, options.Context, cancellationToken).ConfigureAwait(false));
         var documents = await Index.GetDocumentsAsync(cancellationToken).ConfigureAwait(false);
         var named = NamedDocuments(query.Normalized, documents);
+        // The reranker chooses among more candidates than are returned.
+        var top = Reranker is null ? options.Top : Math.Max(options.Top, Reranker.Settings.Depth);
 
-        var hits = new List<ChunkHit>(options.Top);
+        var hits = new List<ChunkHit>(top);
         if (query.Article is { } article && named.Count > 0)
         {
             var label = article.ToString();
@@ -55,12 +72,16 @@ public sealed class KnowledgeRetriever(IKnowledgeIndex index, QueryAnalyzer anal
         if (named.Count > 0)
         {
             var filter = (options.Filter ?? new SearchFilter()) with { DocumentIds = named };
-            Merge(hits, await Index.SearchAsync(indexQuery, filter, options.Top, cancellationToken).ConfigureAwait(false), options.Top);
+            Merge(hits, await Index.SearchAsync(indexQuery, filter, top, cancellationToken).ConfigureAwait(false), top);
         }
-        var candidates = await Index.SearchAsync(indexQuery, options.Filter, Math.Max(options.Top, RerankDepth), cancellationToken).ConfigureAwait(false);
+        var candidates = await Index.SearchAsync(indexQuery, options.Filter, Math.Max(top, CoverageDepth), cancellationToken).ConfigureAwait(false);
         var attested = QueryCoverage.Attested(query, hits.Concat(candidates));
-        Merge(hits, Rerank(query, candidates, attested), options.Top);
-        return new RetrievalResult(query, hits, attested);
+        Merge(hits, ApplyCoverage(query, candidates, attested), top);
+        var reranked = Reranker is null ? null
+            : await Reranker.RerankAsync(options.Context is null ? question : options.Context + "\n" + question, hits, cancellationToken).ConfigureAwait(false);
+        hits = reranked ?? hits;
+        if (hits.Count > options.Top) hits.RemoveRange(options.Top, hits.Count - options.Top);
+        return new RetrievalResult(query, hits, attested, reranked is not null);
     }
 
     /// <summary>Dense searches skipped because the embedding endpoint failed (for health reporting).</summary>
@@ -87,15 +108,15 @@ public sealed class KnowledgeRetriever(IKnowledgeIndex index, QueryAnalyzer anal
         }
     }
 
-    /// <summary>How many sparse candidates are re-ranked by query coverage.</summary>
-    public const int RerankDepth = 50;
+    /// <summary>How many first-stage candidates are re-scored by query coverage.</summary>
+    public const int CoverageDepth = 50;
 
     /// <summary>
     /// score × (1 − w + w·coverage): BM25 sums term evidence and can rank a chunk that repeats two common
     /// question words above one that contains most of them; the coverage factor (Lucene's old "coord")
     /// restores the preference for chunks that answer the whole question.
     /// </summary>
-    private List<ChunkHit> Rerank(AnalyzedQuery query, IReadOnlyList<ChunkHit> candidates, HashSet<string> attested)
+    private List<ChunkHit> ApplyCoverage(AnalyzedQuery query, IReadOnlyList<ChunkHit> candidates, HashSet<string> attested)
     {
         var w = Analyzer.Weights.Coverage;
         if (w <= 0) return candidates.ToList();
