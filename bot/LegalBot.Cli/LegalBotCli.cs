@@ -17,16 +17,18 @@ public static class LegalBotCli
                                                        (--rebuild: Qdrant only, a fresh collection switched in by alias)
           check DIR                                    validate a knowledge folder; prints path:line: message
           ask --knowledge DIR [--top N] "问题"          show the best articles/sections for a question
-          eval --knowledge DIR --questions FILE [--json] [--split NAME]
+          eval --knowledge DIR --questions FILE [--json] [--split NAME] [--depth K]
                                                        retrieval metrics for a JSONL question set
+                                                       (--depth: also hit@K, the recall a reranker can work with)
           bench --knowledge DIR [--questions FILE]     index and query timings, peak memory
           staff-key --office ID [--worker NAME]        a new staff API key and its hashed configuration entry
           purge [--data DIR] [--retention-days N] [--conversation-days N]
                                                        erase personal data past the retention period
         common: --synonyms FILE (default DIR/synonyms.txt), --data DIR (persist the index there)
-        backend (index/ask/eval; default from Index__Backend, Qdrant__*, Embeddings__* variables):
+        backend (index/ask/eval; default from Index__Backend, Qdrant__*, Embeddings__*, Rerank__* variables):
                 --backend embedded|qdrant --qdrant-url URL --qdrant-collection ALIAS --qdrant-api-key KEY
                 --embed-url URL --embed-model NAME --embed-dims N --embed-key KEY
+                --rerank-url URL --rerank-model NAME --rerank-key KEY --rerank-depth N
         """;
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)

@@ -146,4 +146,37 @@ public class CliTests
         Assert.Equal(LegalBotCli.Failure, down.Code);
         Assert.StartsWith("legalbot: Qdrant at http://127.0.0.1:1/ is unreachable", down.Err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Ask_and_eval_rerank_with_the_flags_and_say_when_the_reranker_failed()
+    {
+        using var k = new TempKnowledge();
+        k.Write("laws/示例法.md", Samples.Statute);
+        await using var models = await LegalBot.Tests.Fakes.FakeOpenAi.StartAsync();
+        models.RerankScore = (q, p) => p.Contains("第四条", StringComparison.Ordinal) ? 0.95 : 0.1;
+        string[] rerank = ["--rerank-url", models.Endpoint.ToString(), "--rerank-model", "bge-reranker-v2-m3", "--rerank-depth", "10"];
+
+        var plain = await RunAsync("ask", "--knowledge", k.Folder, "--top", "1", "经济困难可以申请法律援助吗");
+        Assert.Contains("第三条", plain.Out, StringComparison.Ordinal);
+        var reranked = await RunAsync(["ask", "--knowledge", k.Folder, "--top", "1", .. rerank, "经济困难可以申请法律援助吗"]);
+        Assert.Equal(LegalBotCli.Ok, reranked.Code);
+        Assert.Contains("第四条  [0.95]", reranked.Out, StringComparison.Ordinal);
+        // --top 1, but every candidate up to the depth (all 5 articles here) goes to the model.
+        Assert.Equal(5, models.Requests.Single(r => r.Path == "rerank").Body["documents"]!.AsArray().Count);
+        Assert.Equal("", reranked.Err);
+
+        // The endpoint fails: the figures are first-stage ones, and eval says so.
+        var questions = k.Write("../q.jsonl", "{\"id\":\"a\",\"question\":\"经济困难可以申请法律援助吗\",\"gold\":[{\"law\":\"示例法\",\"article\":\"第三条\"}]}\n");
+        models.Status = 503;
+        var eval = await RunAsync(["eval", "--knowledge", k.Folder, "--questions", questions, "--depth", "3", .. rerank]);
+        Assert.Equal(LegalBotCli.Ok, eval.Code);
+        Assert.Contains("hit@1=1.000", eval.Out, StringComparison.Ordinal);
+        Assert.Contains("hit@3=1.000", eval.Out, StringComparison.Ordinal);
+        Assert.StartsWith("legalbot: reranking failed", eval.Err, StringComparison.Ordinal);
+        Assert.Contains("answered 503", eval.Err, StringComparison.Ordinal);
+
+        var usage = await RunAsync("ask", "--knowledge", k.Folder, "--rerank-url", models.Endpoint.ToString(), "问题");
+        Assert.Equal(LegalBotCli.UsageError, usage.Code);
+        Assert.Contains("--rerank-url needs --rerank-model", usage.Err, StringComparison.Ordinal);
+    }
 }

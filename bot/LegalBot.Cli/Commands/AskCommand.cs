@@ -17,6 +17,7 @@ internal static class AskCommand
         foreach (var d in report.Diagnostics) await stderr.WriteLineAsync(d.ToString()).ConfigureAwait(false);
 
         var result = await kb.SearchAsync(question, new RetrievalOptions(top), ct).ConfigureAwait(false);
+        await BackendArguments.ReportRerankFailuresAsync(kb, stderr).ConfigureAwait(false);
         if (result.Hits.Count == 0)
         {
             await stdout.WriteLineAsync("no match").ConfigureAwait(false);

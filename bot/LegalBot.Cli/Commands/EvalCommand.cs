@@ -9,7 +9,7 @@ internal static class EvalCommand
 {
     public static async Task<int> RunAsync(CliArguments args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        args.EnsureOnly(["knowledge", "questions", "json", "synonyms", "data", "split", "misses", "tune", "verbose", .. BackendArguments.Names]);
+        args.EnsureOnly(["knowledge", "questions", "json", "synonyms", "data", "split", "misses", "tune", "verbose", "depth", .. BackendArguments.Names]);
         var path = args.Require("questions");
         var questions = Evaluation.ParseQuestions(await File.ReadAllTextAsync(path, ct).ConfigureAwait(false), path);
         if (args.Get("split") is { } split) questions = questions.Where(q => q.Split == split).ToList();
@@ -18,7 +18,10 @@ internal static class EvalCommand
         var report = await kb.RefreshAsync(ct).ConfigureAwait(false);
         foreach (var d in report.Diagnostics) await stderr.WriteLineAsync(d.ToString()).ConfigureAwait(false);
 
-        var runs = await Evaluation.RunAsync(kb.Retriever, questions, ct).ConfigureAwait(false);
+        var depth = args.Get("depth") is { } depthText
+            ? int.TryParse(depthText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var k) && k is > 0 and <= 1000 ? k : throw new UsageException("--depth takes a number from 1 to 1000")
+            : (int?)null;
+        var runs = await Evaluation.RunAsync(kb.Retriever, questions, ct, depth ?? Evaluation.Depth).ConfigureAwait(false);
         if (args.Has("misses"))
         {
             foreach (var run in runs.Where(r => r.Gold.Count > 0 && r.FirstGoldRank is < 0 or >= 5))
@@ -30,8 +33,10 @@ internal static class EvalCommand
         }
         var m = Evaluation.Score(runs);
         var conversation = await ConversationEval.RunAsync(kb, questions, args.Has("misses") ? stdout : null, args.Has("verbose") ? stdout : null, ct).ConfigureAwait(false);
+        await BackendArguments.ReportRerankFailuresAsync(kb, stderr).ConfigureAwait(false);
         var extra = conversation.RouteN > 0 ? FormattableString.Invariant($" route_accuracy={conversation.RouteAccuracy:F3} (n={conversation.RouteN})") : "";
         extra += conversation.CitedN > 0 ? FormattableString.Invariant($" answer_cites_gold={conversation.CitedGold:F3} (n={conversation.CitedN})") : "";
+        if (depth is { } reported) extra += FormattableString.Invariant($" hit@{reported}={Evaluation.HitAt(runs, reported):F3}");
         await stdout.WriteLineAsync($"questions={questions.Count} {m}{extra}").ConfigureAwait(false);
         if (args.Has("json"))
         {

@@ -45,12 +45,14 @@ public static class Evaluation
     /// <summary>Ranking depth used for evaluation (enough distinct articles for hit@10).</summary>
     public const int Depth = 30;
 
-    public static async Task<IReadOnlyList<EvalRun>> RunAsync(KnowledgeRetriever retriever, IReadOnlyList<EvalQuestion> questions, CancellationToken cancellationToken)
+    /// <param name="depth">How many chunks to rank per question (at least <see cref="Depth"/> for the standard metrics).</param>
+    public static async Task<IReadOnlyList<EvalRun>> RunAsync(KnowledgeRetriever retriever, IReadOnlyList<EvalQuestion> questions, CancellationToken cancellationToken,
+        int depth = Depth)
     {
         var runs = new List<EvalRun>(questions.Count);
         foreach (var q in questions)
         {
-            var result = await retriever.SearchAsync(q.Question, new RetrievalOptions(Depth), cancellationToken).ConfigureAwait(false);
+            var result = await retriever.SearchAsync(q.Question, new RetrievalOptions(Math.Max(depth, Depth)), cancellationToken).ConfigureAwait(false);
             runs.Add(new EvalRun(q, RankedArticles(result.Hits)));
         }
         return runs;
@@ -116,5 +118,16 @@ public static class Evaluation
         }
         double n = scored.Count;
         return new EvalMetrics(scored.Count, h1 / n, h5 / n, h10 / n, mrr / n, r5 / n);
+    }
+
+    /// <summary>
+    /// Share of questions with a gold article among the first <paramref name="k"/> distinct articles: the
+    /// first stage's recall, which bounds what a reranker over that many candidates can reach.
+    /// </summary>
+    public static double HitAt(IEnumerable<EvalRun> runs, int k)
+    {
+        var scored = runs.Where(r => r.Gold.Count > 0).ToList();
+        if (scored.Count == 0) return 0;
+        return scored.Count(r => r.FirstGoldRank is >= 0 && r.FirstGoldRank < k) / (double)scored.Count;
     }
 }
