@@ -26,6 +26,7 @@ builder.Services.AddSingleton<IValidateOptions<KnowledgeOptions>, KnowledgeOptio
 builder.Services.AddOptions<IndexOptions>().BindConfiguration(IndexOptions.Section).ValidateOnStart();
 builder.Services.AddOptions<QdrantOptions>().BindConfiguration(QdrantOptions.Section);
 builder.Services.AddOptions<EmbeddingsOptions>().BindConfiguration(EmbeddingsOptions.Section);
+builder.Services.AddOptions<RerankOptions>().BindConfiguration(RerankOptions.Section);
 builder.Services.AddSingleton<IValidateOptions<IndexOptions>, IndexOptionsValidator>();
 builder.Services.AddOptions<LlmOptions>().BindConfiguration(LlmOptions.Section).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<LlmOptions>, LlmOptionsValidator>();

@@ -107,4 +107,34 @@ public sealed class ModelBackendServiceTests
         Assert.Contains("unreachable", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_reranker_orders_what_the_answer_cites_and_bad_settings_refuse_to_start()
+    {
+        using var workspace = new ServiceWorkspace();
+        await using var models = await FakeOpenAi.StartAsync();
+        // The "model" judges the arbitration time limit the best answer; lexically it ranks 7th.
+        models.RerankScore = (q, p) => p.Contains("申请期限", StringComparison.Ordinal) ? 0.97 : 0.05;
+        var env = new Dictionary<string, string>
+        {
+            ["Rerank__Endpoint"] = models.Endpoint.ToString(),
+            ["Rerank__Model"] = "bge-reranker-v2-m3",
+            ["Rerank__Depth"] = "20",
+        };
+        await using (var service = await ServiceProcess.StartAsync(workspace.Knowledge, workspace.Data, env))
+        {
+            var dl = new DirectLineClient(service.Http);
+            await dl.StartAsync();
+            var answer = (await dl.AskAsync("老板拖欠工资怎么办"))[0].GetProperty("text").GetString()!;
+            Assert.Contains("申请期限", answer, StringComparison.Ordinal);
+            var request = models.Requests.Last(r => r.Path == "rerank").Body;
+            Assert.Equal("老板拖欠工资怎么办", request["query"]!.GetValue<string>());
+            Assert.Equal(20, request["documents"]!.AsArray().Count);
+            Assert.Contains("reranker: bge-reranker-v2-m3", service.Output, StringComparison.Ordinal);
+        }
+
+        env["Rerank__Depth"] = "0";
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => ServiceProcess.StartAsync(workspace.Knowledge, workspace.Data, env));
+        Assert.Contains("Rerank:Depth must be between 1 and 100", refused.Message, StringComparison.Ordinal);
+    }
 }

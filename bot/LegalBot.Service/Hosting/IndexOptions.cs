@@ -1,6 +1,7 @@
 using LegalBot.Knowledge;
 using LegalBot.Knowledge.Embeddings;
 using LegalBot.Knowledge.Index.Qdrant;
+using LegalBot.Knowledge.Reranking;
 using Microsoft.Extensions.Options;
 
 namespace LegalBot.Service.Hosting;
@@ -56,12 +57,28 @@ public sealed class EmbeddingsOptions
         : new EmbeddingSettings(Endpoint, Model ?? "", Dimensions, ApiKey, BatchSize, TimeSpan.FromSeconds(TimeoutSeconds));
 }
 
+/// <summary><c>Rerank__Endpoint/Model/ApiKey/Depth/TimeoutSeconds</c>: an optional cross-encoder that re-orders the top candidates.</summary>
+public sealed class RerankOptions
+{
+    public const string Section = "Rerank";
+    public Uri? Endpoint { get; set; }
+    public string? Model { get; set; }
+    public string? ApiKey { get; set; }
+    public int Depth { get; set; } = RerankSettings.DefaultDepth;
+    public double TimeoutSeconds { get; set; } = 3;
+
+    public RerankSettings? ToSettings() => Endpoint is null || Endpoint.OriginalString.Length == 0 ? null
+        : new RerankSettings(Endpoint, Model ?? "", ApiKey, Depth, TimeSpan.FromSeconds(TimeoutSeconds));
+}
+
 /// <summary>Start-up validation of the backend choice (one message per problem, exit code 2).</summary>
-public sealed class IndexOptionsValidator(IOptions<QdrantOptions> qdrant, IOptions<EmbeddingsOptions> embeddings) : IValidateOptions<IndexOptions>
+public sealed class IndexOptionsValidator(IOptions<QdrantOptions> qdrant, IOptions<EmbeddingsOptions> embeddings, IOptions<RerankOptions> rerank)
+    : IValidateOptions<IndexOptions>
 {
     public ValidateOptionsResult Validate(string? name, IndexOptions options)
     {
-        var problems = Settings(options, qdrant.Value, embeddings.Value, null).Problems().ToList();
+        var problems = Settings(options, qdrant.Value, embeddings.Value, rerank.Value, null).Problems().ToList();
+        if (rerank.Value.Endpoint is { } rerankUrl && !rerankUrl.IsAbsoluteUri) problems.Add("Rerank:Endpoint must be an absolute URL");
         if (qdrant.Value.Url is { } url && !url.IsAbsoluteUri) problems.Add("Qdrant:Url must be an absolute URL");
         if (qdrant.Value.TimeoutSeconds is <= 0 or > 300) problems.Add("Qdrant:TimeoutSeconds must be in (0, 300]");
         if (options.RebuildOnStart && (!options.Writer || options.Backend != KnowledgeBackendSettings.QdrantBackend))
@@ -70,6 +87,6 @@ public sealed class IndexOptionsValidator(IOptions<QdrantOptions> qdrant, IOptio
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 
-    public static KnowledgeBackendSettings Settings(IndexOptions index, QdrantOptions qdrant, EmbeddingsOptions embeddings, string? dataDirectory) =>
-        new(index.Backend, dataDirectory, qdrant.ToSettings(), embeddings.ToSettings(), ForRebuild: index.RebuildOnStart);
+    public static KnowledgeBackendSettings Settings(IndexOptions index, QdrantOptions qdrant, EmbeddingsOptions embeddings, RerankOptions rerank, string? dataDirectory) =>
+        new(index.Backend, dataDirectory, qdrant.ToSettings(), embeddings.ToSettings(), ForRebuild: index.RebuildOnStart, Rerank: rerank.ToSettings());
 }

@@ -19,7 +19,7 @@ public sealed record KnowledgeStatus(
 /// A periodic rescan catches events the file watcher may miss.
 /// </summary>
 public sealed partial class KnowledgeHost(IOptions<KnowledgeOptions> knowledge, IOptions<DataOptions> data, IOptions<IndexOptions> index,
-    IOptions<QdrantOptions> qdrant, IOptions<EmbeddingsOptions> embeddings, ILogger<KnowledgeHost> logger)
+    IOptions<QdrantOptions> qdrant, IOptions<EmbeddingsOptions> embeddings, IOptions<RerankOptions> rerank, ILogger<KnowledgeHost> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Rescan = TimeSpan.FromMinutes(5);
@@ -28,6 +28,7 @@ public sealed partial class KnowledgeHost(IOptions<KnowledgeOptions> knowledge, 
     private KnowledgeBase? _kb;
     private FileSystemWatcher? _watcher;
     private volatile KnowledgeStatus _status = new(null, 0, 0, [], null);
+    private long _rerankFailuresReported;
 
     public KnowledgeStatus Status => _status;
 
@@ -42,9 +43,9 @@ public sealed partial class KnowledgeHost(IOptions<KnowledgeOptions> knowledge, 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         var folder = Path.GetFullPath(knowledge.Value.Path);
-        var settings = IndexOptionsValidator.Settings(index.Value, qdrant.Value, embeddings.Value, Path.Combine(data.Value.Path, "index"));
+        var settings = IndexOptionsValidator.Settings(index.Value, qdrant.Value, embeddings.Value, rerank.Value, Path.Combine(data.Value.Path, "index"));
         _kb = await KnowledgeBackend.OpenAsync(folder, settings, cancellationToken).ConfigureAwait(false);
-        LogBackend(settings.Backend, settings.Embeddings is null ? "off" : settings.Embeddings.Model);
+        LogBackend(settings.Backend, settings.Embeddings is null ? "off" : settings.Embeddings.Model, settings.Rerank is null ? "off" : settings.Rerank.Model);
         if (_kb.EmbeddedIndex?.LoadProblem is { } problem) LogLoadProblem(problem);
         if (index.Value.RebuildOnStart)
         {
@@ -114,6 +115,14 @@ public sealed partial class KnowledgeHost(IOptions<KnowledgeOptions> knowledge, 
                 LogEmbeddingsUnavailable(embedding);
                 problems.Add("embeddings unavailable, searching without them: " + embedding);
             }
+            if (_kb.Reranker is { } reranker && reranker.Failures > _rerankFailuresReported)
+            {
+                // Each failed question kept the first-stage order; report the count since the last refresh.
+                var failures = reranker.Failures;
+                LogRerankFailing(failures - _rerankFailuresReported, reranker.LastProblem ?? "");
+                problems.Add($"reranking failed {failures - _rerankFailuresReported} time(s) since the last check, first-stage order kept: {reranker.LastProblem}");
+                _rerankFailuresReported = failures;
+            }
             _status = new KnowledgeStatus(DateTimeOffset.UtcNow, c.Documents, c.Chunks, problems, null);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DirectoryNotFoundException
@@ -135,8 +144,11 @@ public sealed partial class KnowledgeHost(IOptions<KnowledgeOptions> knowledge, 
     [LoggerMessage(LogLevel.Information, "knowledge indexed: {Documents} documents, {Chunks} chunks (added {Added}, changed {Changed}, removed {Removed}) in {Milliseconds:F0} ms")]
     private partial void LogIndexed(int documents, int chunks, int added, int changed, int removed, double milliseconds);
 
-    [LoggerMessage(LogLevel.Information, "knowledge index backend: {Backend}, embeddings: {Embeddings}")]
-    private partial void LogBackend(string backend, string embeddings);
+    [LoggerMessage(LogLevel.Warning, "reranking failed {Count} time(s) since the last check, first-stage order kept: {Problem}")]
+    private partial void LogRerankFailing(long count, string problem);
+
+    [LoggerMessage(LogLevel.Information, "knowledge index backend: {Backend}, embeddings: {Embeddings}, reranker: {Reranker}")]
+    private partial void LogBackend(string backend, string embeddings, string reranker);
 
     [LoggerMessage(LogLevel.Warning, "embedding endpoint unavailable, the index serves sparse-only until it answers: {Message}")]
     private partial void LogEmbeddingsUnavailable(string message);
