@@ -79,6 +79,8 @@ public sealed class FakeOpenAi : IAsyncDisposable
 
     private async Task<IResult> RerankAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        // Like simpler model servers (Python's http.server behind some wrappers): no chunked bodies.
+        if (request.ContentLength is null) return Results.StatusCode(411);
         var body = (JsonObject)(await JsonNode.ParseAsync(request.Body, cancellationToken: cancellationToken))!;
         _requests.Enqueue(("rerank", body));
         await Task.Delay(RerankDelay, cancellationToken);

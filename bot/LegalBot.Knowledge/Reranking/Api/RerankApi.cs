@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -67,7 +66,10 @@ public sealed class HttpRelevanceScorer : IRelevanceScorer, IDisposable
         HttpResponseMessage response;
         try
         {
-            response = await _http.PostAsJsonAsync("rerank", new RerankRequest(_model, query, passages, passages.Count), Json, cancellationToken).ConfigureAwait(false);
+            // A buffered body with Content-Length: JsonContent streams chunked, which some model servers refuse.
+            using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(new RerankRequest(_model, query, passages, passages.Count), Json));
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            response = await _http.PostAsync("rerank", content, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException ex)
         {
