@@ -10,8 +10,9 @@ namespace LegalBot.Knowledge.Reranking;
 public sealed record RerankSettings(Uri Endpoint, string Model, string? ApiKey = null, int Depth = RerankSettings.DefaultDepth, TimeSpan? Timeout = null)
 {
     public const int DefaultDepth = 30, MaxDepth = 100;
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(3);
 
-    public TimeSpan EffectiveTimeout => Timeout ?? TimeSpan.FromSeconds(3);
+    public TimeSpan EffectiveTimeout => Timeout ?? DefaultTimeout;
 
     /// <summary>Problems with these settings, empty when usable.</summary>
     public IEnumerable<string> Problems()

@@ -65,7 +65,7 @@ public sealed class RerankOptions
     public string? Model { get; set; }
     public string? ApiKey { get; set; }
     public int Depth { get; set; } = RerankSettings.DefaultDepth;
-    public double TimeoutSeconds { get; set; } = 3;
+    public double TimeoutSeconds { get; set; } = RerankSettings.DefaultTimeout.TotalSeconds;
 
     public RerankSettings? ToSettings() => Endpoint is null || Endpoint.OriginalString.Length == 0 ? null
         : new RerankSettings(Endpoint, Model ?? "", ApiKey, Depth, TimeSpan.FromSeconds(TimeoutSeconds));
@@ -78,7 +78,6 @@ public sealed class IndexOptionsValidator(IOptions<QdrantOptions> qdrant, IOptio
     public ValidateOptionsResult Validate(string? name, IndexOptions options)
     {
         var problems = Settings(options, qdrant.Value, embeddings.Value, rerank.Value, null).Problems().ToList();
-        if (rerank.Value.Endpoint is { } rerankUrl && !rerankUrl.IsAbsoluteUri) problems.Add("Rerank:Endpoint must be an absolute URL");
         if (qdrant.Value.Url is { } url && !url.IsAbsoluteUri) problems.Add("Qdrant:Url must be an absolute URL");
         if (qdrant.Value.TimeoutSeconds is <= 0 or > 300) problems.Add("Qdrant:TimeoutSeconds must be in (0, 300]");
         if (options.RebuildOnStart && (!options.Writer || options.Backend != KnowledgeBackendSettings.QdrantBackend))

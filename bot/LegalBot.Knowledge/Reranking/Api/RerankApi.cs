@@ -48,13 +48,15 @@ public sealed class HttpRelevanceScorer : IRelevanceScorer, IDisposable
     private readonly HttpClient _http;
     private readonly string _model;
 
-    public HttpRelevanceScorer(RerankSettings settings, HttpMessageHandler? handler = null)
+    public HttpRelevanceScorer(RerankSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
-        _http.BaseAddress = new Uri(settings.Endpoint.ToString().TrimEnd('/') + "/");
-        // The caller's deadline governs; this only bounds a request nobody cancels.
-        _http.Timeout = TimeSpan.FromSeconds(60);
+        _http = new HttpClient
+        {
+            BaseAddress = new Uri(settings.Endpoint.ToString().TrimEnd('/') + "/"),
+            // The caller's deadline governs; this only bounds a request nobody cancels.
+            Timeout = TimeSpan.FromSeconds(60),
+        };
         if (settings.ApiKey is { Length: > 0 } key) _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         _model = settings.Model;
     }
