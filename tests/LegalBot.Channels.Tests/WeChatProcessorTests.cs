@@ -70,8 +70,10 @@ public sealed class WeChatProcessorTests : IAsyncLifetime
         return new WeChatCallbackProcessor(settings, _engine.Object, sender, _gate.Object, clock, NullLogger.Instance);
     }
 
-    private static WeChatQuery Signed(long? timestamp = null, string nonce = "n1")
+    // A fresh nonce per callback, as WeChat sends: the same (timestamp, nonce) with another body is a replay.
+    private static WeChatQuery Signed(long? timestamp = null, string? nonce = null)
     {
+        nonce ??= Guid.NewGuid().ToString("N")[..10];
         var ts = (timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToString(CultureInfo.InvariantCulture);
         return new WeChatQuery(WeChatSignature.Compute(Token, ts, nonce), null, ts, nonce, null);
     }
@@ -98,7 +100,7 @@ public sealed class WeChatProcessorTests : IAsyncLifetime
         Assert.Contains("答复：老板拖欠工资怎么办", reply.Content, StringComparison.Ordinal);
         Assert.Contains("回复 1：申请法律援助要带什么材料？", reply.Content, StringComparison.Ordinal);
         var m = Assert.Single(_received);
-        Assert.Equal(("wechat:" + OpenId, OpenId, "wechat", "老板拖欠工资怎么办"), (m.ConversationId, m.UserId, m.Channel, m.Text));
+        Assert.Equal(("wechat:" + OpenId, "wechat:" + OpenId, "wechat", "老板拖欠工资怎么办"), (m.ConversationId, m.UserId, m.Channel, m.Text));
         Assert.Empty(_api.Sent);
         Assert.Equal(0, _api.TokenCalls);
     }

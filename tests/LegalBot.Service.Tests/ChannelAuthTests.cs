@@ -44,6 +44,8 @@ public sealed class ChannelAuthTests : IAsyncLifetime
             ["Bot__MicrosoftAppId"] = AppId,
             ["Bot__MicrosoftAppPassword"] = "not-used-with-expectReplies",
             ["Bot__OpenIdMetadataUrl"] = _metadata.Url + ".well-known/openidconfiguration",
+            // The test channel lives on loopback; real deployments keep the Azure Bot Service domains.
+            ["Bot__ChannelDomains__0"] = "127.0.0.1",
         });
     }
 
@@ -71,13 +73,13 @@ public sealed class ChannelAuthTests : IAsyncLifetime
         });
     }
 
-    private async Task<HttpStatusCode> PostAsync(string? token)
+    private async Task<HttpStatusCode> PostAsync(string? token, string channelId = "emulator", string serviceUrl = ServiceUrl, string type = "message")
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/messages")
         {
             Content = JsonContent.Create(new
             {
-                type = "message", id = "a1", channelId = "emulator", serviceUrl = ServiceUrl, deliveryMode = "expectReplies", text = "离婚要带什么材料",
+                type, id = "a1", channelId, serviceUrl, deliveryMode = "expectReplies", text = "离婚要带什么材料",
                 from = new { id = "u1" }, recipient = new { id = "bot" }, conversation = new { id = "c1" },
             }),
         };
@@ -110,4 +112,16 @@ public sealed class ChannelAuthTests : IAsyncLifetime
     [Fact]
     public async Task A_token_from_another_issuer_is_rejected() =>
         Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(Token(_key, issuer: "https://sts.example/")));
+
+    [Fact]
+    public async Task A_key_endorsed_only_for_another_channel_is_rejected() =>
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(Token(_key), channelId: "msteams"));
+
+    [Fact]
+    public async Task A_service_url_outside_the_channel_domains_is_rejected_even_with_a_matching_claim() =>
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(Token(_key, serviceUrl: "http://10.0.0.5:8080/"), serviceUrl: "http://10.0.0.5:8080/"));
+
+    [Fact]
+    public async Task An_invoke_gets_an_invoke_response() =>
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(Token(_key), type: "invoke"));
 }

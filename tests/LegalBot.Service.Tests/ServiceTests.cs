@@ -11,8 +11,27 @@ public sealed class ServiceTests : IAsyncLifetime
     private readonly ServiceWorkspace _workspace = new();
     private ServiceProcess _service = null!;
 
+    private const string StaffKey = "service-tests-staff-key";
+
     public async Task InitializeAsync() => _service = await ServiceProcess.StartAsync(_workspace.Knowledge, _workspace.Data,
-        new Dictionary<string, string> { ["Conversation__MessagesPerMinute"] = "10000" });
+        new Dictionary<string, string>
+        {
+            ["Conversation__MessagesPerMinute"] = "10000",
+            // The Emulator mode these tests post /api/messages in: loopback callers and loopback serviceUrls only.
+            ["Bot__AllowAnonymous"] = "true",
+            ["Staff__Keys__0__Office"] = "*",
+            ["Staff__Keys__0__Worker"] = "测试管理员",
+            ["Staff__Keys__0__KeyHash"] = LegalBot.Cases.Privacy.ApiKeys.Hash(StaffKey),
+        });
+
+    private async Task<JsonElement> StaffGetAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("X-Api-Key", StaffKey);
+        using var response = await _service.Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
 
     public async Task DisposeAsync()
     {
@@ -183,7 +202,7 @@ public sealed class ServiceTests : IAsyncLifetime
         File.WriteAllText(Path.Combine(_workspace.Knowledge, "guides", "dog-bite.md"), "---\ntitle: [坏的\n---\n正文\n");
         var staff = await WaitUntilAsync(async () =>
         {
-            var status = await _service.Http.GetFromJsonAsync<JsonElement>("api/staff/knowledge");
+            var status = await StaffGetAsync("api/staff/knowledge");
             return status.GetProperty("problems").EnumerateArray().Any(p => p.GetString()!.StartsWith("guides/dog-bite.md:", StringComparison.Ordinal) && p.GetString()!.Contains("bad YAML", StringComparison.Ordinal));
         });
         Assert.True(staff);
@@ -196,7 +215,7 @@ public sealed class ServiceTests : IAsyncLifetime
         var dl = new DirectLineClient(_service.Http);
         await dl.StartAsync();
         await dl.AskAsync("今天星期几");
-        var unanswered = await _service.Http.GetFromJsonAsync<JsonElement>("api/staff/unanswered");
+        var unanswered = await StaffGetAsync("api/staff/unanswered");
         Assert.Contains(unanswered.EnumerateArray(), u => u.GetProperty("question").GetString() == "今天星期几");
     }
 

@@ -11,7 +11,8 @@ trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 python3 -c "import json,sys; [print(json.loads(l)['question'].replace('\"','')) for l in open('../shared/eval/services-dev.jsonl')]" > "$work/questions.txt"
 dotnet build bot/LegalBot.Service -c Release -v q -nologo >/dev/null
 port=3990
-Knowledge__Path="$laws" Data__Path="$work/data" Conversation__MessagesPerMinute=10000 Logging__LogLevel__Default=Warning \
+# Emulator mode (anonymous, loopback only): wrk is a local caller with no channel token.
+Knowledge__Path="$laws" Data__Path="$work/data" Conversation__MessagesPerMinute=10000 Bot__AllowAnonymous=true Logging__LogLevel__Default=Warning \
   dotnet bot/LegalBot.Service/bin/Release/net10.0/LegalBot.Service.dll --urls "http://127.0.0.1:$port" > "$work/service.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.5; done

@@ -15,6 +15,7 @@ public static class ActivityTypes
     public const string Event = "event";
     public const string EndOfConversation = "endOfConversation";
     public const string Invoke = "invoke";
+    public const string InvokeResponse = "invokeResponse";
 }
 
 public static class DeliveryModes

@@ -20,10 +20,11 @@ public static class ActivityMapper
         return null;
     }
 
-    public static InboundMessage ToInbound(Activity activity) => new(
-        activity.Conversation!.Id!,
-        activity.From?.Id ?? "anonymous",
-        activity.ChannelId ?? "unknown",
+    /// <param name="identity">Who sent it, as the caller authenticated it; the engine keys state by it, never by the payload's ids alone.</param>
+    public static InboundMessage ToInbound(Activity activity, ChannelIdentity identity) => new(
+        identity.ConversationKey,
+        identity.UserKey,
+        identity.Channel,
         activity.Text,
         FlattenValue(activity.Value),
         DateTimeOffset.TryParse(activity.Timestamp, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var t) ? t : null);

@@ -14,7 +14,9 @@ public sealed record ChannelAuthResult(bool Ok, string? Error)
 /// <summary>
 /// Validates the JWT a Bot Framework channel sends with each activity: RS256 signature against the signing
 /// keys published at the OpenID metadata URL, issuer, audience = the bot's Microsoft App ID, lifetime
-/// (5 minutes skew), and the <c>serviceurl</c> claim equal to the activity's serviceUrl.
+/// (5 minutes skew), the <c>serviceurl</c> claim equal to the activity's serviceUrl, and — as the official
+/// connector does — the signing key's <c>endorsements</c>: a key endorsed only for other channels cannot vouch
+/// for an activity of this channel.
 /// Used only when an App ID is configured; without one the bot runs anonymously (Emulator/local).
 /// </summary>
 public sealed class ChannelAuthenticator
@@ -58,9 +60,28 @@ public sealed class ChannelAuthenticator
         };
         var result = await _handler.ValidateTokenAsync(token, parameters).ConfigureAwait(false);
         if (!result.IsValid) return ChannelAuthResult.Fail("invalid token: " + (result.Exception?.GetType().Name ?? "rejected"));
+        var kid = (result.SecurityToken as JsonWebToken)?.Kid;
+        var key = config.JsonWebKeySet?.Keys.FirstOrDefault(k => string.Equals(k.Kid, kid, StringComparison.Ordinal));
+        if (key is not null && Endorsements(key) is { } endorsed && !string.IsNullOrEmpty(activity.ChannelId)
+            && !endorsed.Contains(activity.ChannelId, StringComparer.OrdinalIgnoreCase))
+            return ChannelAuthResult.Fail($"signing key is not endorsed for channel '{activity.ChannelId}'");
         var serviceUrl = result.Claims.TryGetValue("serviceurl", out var s) ? s as string : null;
         if (serviceUrl is null || !string.Equals(serviceUrl.TrimEnd('/'), activity.ServiceUrl?.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
             return ChannelAuthResult.Fail("serviceurl claim does not match the activity");
         return ChannelAuthResult.Success;
+    }
+
+    /// <summary>The channels a published key is endorsed for; null when the key lists none (no restriction).</summary>
+    private static List<string>? Endorsements(JsonWebKey key)
+    {
+        if (!key.AdditionalData.TryGetValue("endorsements", out var value) || value is null) return null;
+        return value switch
+        {
+            System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Array } array =>
+                array.EnumerateArray().Select(e => e.ToString()).ToList(),
+            string single => [single],
+            System.Collections.IEnumerable items => items.Cast<object?>().Select(i => i?.ToString() ?? "").ToList(),
+            _ => [value.ToString() ?? ""],
+        };
     }
 }
