@@ -41,6 +41,9 @@ public sealed class KnowledgeBase : IDisposable
         new(_index, new QueryAnalyzer(_encoder.Tokenizer, synonyms, _settings.Query), _embedder, _reranker);
 
     public string Folder { get; }
+
+    /// <summary>What one file may cost (size, nesting); a file past them is a reported problem.</summary>
+    public KnowledgeLimits Limits { get; set; } = KnowledgeLimits.Default;
     public IKnowledgeIndex Index => _index;
     /// <summary>The embedded index, when that is the backend.</summary>
     public EmbeddedIndex? EmbeddedIndex => _index as EmbeddedIndex;
@@ -82,7 +85,7 @@ public sealed class KnowledgeBase : IDisposable
     /// <summary>Syncs the index with the folder and reloads synonyms; returns what changed and every problem found.</summary>
     public async Task<IndexRunReport> RefreshAsync(CancellationToken cancellationToken)
     {
-        var report = await new KnowledgeFolderIndexer(_index).RunAsync(Folder, cancellationToken).ConfigureAwait(false);
+        var report = await new KnowledgeFolderIndexer(_index, Limits).RunAsync(Folder, cancellationToken).ConfigureAwait(false);
         var (problems, _) = await ReloadLexiconAsync(cancellationToken).ConfigureAwait(false);
         return problems.Count == 0 ? report : report with { Diagnostics = [.. report.Diagnostics, .. problems] };
     }
@@ -107,7 +110,7 @@ public sealed class KnowledgeBase : IDisposable
         if (_index is not Index.Qdrant.QdrantIndex qdrant)
             throw new ArgumentException("a rebuild applies to the Qdrant backend; the embedded index rebuilds when its data folder is deleted");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var (documents, diagnostics, files) = await KnowledgeFolderIndexer.ParseAllAsync(Folder, cancellationToken).ConfigureAwait(false);
+        var (documents, diagnostics, files) = await KnowledgeFolderIndexer.ParseAllAsync(Folder, cancellationToken, Limits).ConfigureAwait(false);
         var changes = await qdrant.RebuildAsync(documents, cancellationToken).ConfigureAwait(false);
         var (problems, _) = await ReloadLexiconAsync(cancellationToken).ConfigureAwait(false);
         return new IndexRunReport(changes, [.. diagnostics, .. problems], files, files, clock.Elapsed);

@@ -158,7 +158,7 @@ public class ParserTests
     public void Every_corpus_statute_parses_to_the_documented_article_count()
     {
         var total = 0;
-        foreach (var file in KnowledgeFolder.EnumerateDocuments(TestPaths.CorpusLaws))
+        foreach (var file in KnowledgeFolder.EnumerateDocuments(TestPaths.CorpusLaws).Files)
         {
             var result = MarkdownDocumentParser.Parse(file.RelativePath, File.ReadAllBytes(file.FullPath));
             Assert.True(result.Ok, file.RelativePath + ": " + string.Join('\n', result.Diagnostics));
@@ -166,5 +166,69 @@ public class ParserTests
             total += result.Document.Chunks.Count(c => c.ArticleLabel is not null);
         }
         Assert.Equal(2123, total);
+    }
+}
+
+/// <summary>Files built to break parsers: each becomes one problem with its line, never an exception.</summary>
+public class HostileFileTests
+{
+    private static KnowledgeDiagnostic Only(string text)
+    {
+        var result = MarkdownDocumentParser.Parse("x.md", System.Text.Encoding.UTF8.GetBytes(text));
+        Assert.Null(result.Document);
+        return Assert.Single(result.Diagnostics);
+    }
+
+    [Fact]
+    public void Deeply_nested_quotes_and_lists_are_refused_at_their_line()
+    {
+        Assert.Equal(3, Only("# 标题\n\n" + new string('>', 128) + " 深\n").Line);
+        Assert.Equal(4, Only("# 标题\n\n正文\n" + string.Concat(Enumerable.Repeat("> - ", 40)) + "深\n").Line);
+        Assert.Contains("nested", Only("# 标题\n\n" + string.Concat(Enumerable.Repeat("1. ", 40)) + "深\n").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Front_matter_that_would_overflow_the_yaml_parser_is_refused_before_it()
+    {
+        Assert.Equal(2, Only("---\ntitle: " + new string('[', 60_000) + "\n---\n\n正文\n").Line);
+        Assert.Equal(3, Only("---\ntitle: 标题\ntags: " + new string('{', 100) + "\n---\n\n正文\n").Line);
+        Assert.Contains("longer than", Only("---\n" + string.Concat(Enumerable.Range(0, 5000).Select(i => $"k{i}: 很长很长的值很长很长的值\n")) + "---\n\n正文\n").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Brackets_in_quoted_yaml_strings_and_ordinary_lists_are_fine()
+    {
+        var ok = MarkdownDocumentParser.Parse("x.md", System.Text.Encoding.UTF8.GetBytes("---\ntitle: \"[[[[[[[[[[[[[[[[[[[[[[[[\"\ntags: [a, b]\n---\n\n## 节\n\n- 一\n  - 二\n    - 三\n\n> 引用\n"));
+        Assert.True(ok.Ok, string.Join("; ", ok.Diagnostics));
+    }
+
+    [Fact]
+    public void An_oversized_file_is_refused_without_parsing()
+    {
+        var result = MarkdownDocumentParser.Parse("big.md", new byte[3 * 1024 * 1024], KnowledgeLimits.Default);
+        Assert.Contains("over the", Assert.Single(result.Diagnostics).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Links_out_of_the_folder_are_refused_and_links_within_it_are_served()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "legalbot-links-" + Guid.NewGuid().ToString("N"));
+        var folder = Path.Combine(root, "knowledge");
+        Directory.CreateDirectory(Path.Combine(folder, "guides"));
+        try
+        {
+            File.WriteAllText(Path.Combine(root, "outside.md"), "# 外面\n\n秘密\n");
+            File.WriteAllText(Path.Combine(folder, "guides", "inside.md"), "# 里面\n\n正文\n");
+            File.CreateSymbolicLink(Path.Combine(folder, "out.md"), Path.Combine(root, "outside.md"));
+            File.CreateSymbolicLink(Path.Combine(folder, "in.md"), Path.Combine(folder, "guides", "inside.md"));
+            Directory.CreateSymbolicLink(Path.Combine(folder, "up"), root);
+            var listing = KnowledgeFolder.EnumerateDocuments(folder);
+            Assert.Equal(["guides/inside.md", "in.md"], listing.Files.Select(f => f.RelativePath));
+            Assert.Equal(["out.md", "up"], listing.Refused.Select(r => r.Path));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
     }
 }

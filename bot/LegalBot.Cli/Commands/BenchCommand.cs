@@ -51,7 +51,7 @@ internal static class BenchCommand
             var restart = await reopened.RefreshAsync(ct).ConfigureAwait(false);
             await stdout.WriteLineAsync(F($"restart (load persisted index, verify {restart.FilesScanned} files, parse {restart.FilesParsed}): {sw.Elapsed.TotalMilliseconds:F0} ms")).ConfigureAwait(false);
 
-            var target = KnowledgeFolder.EnumerateDocuments(folder).OrderByDescending(f => new FileInfo(f.FullPath).Length).First();
+            var target = KnowledgeFolder.EnumerateDocuments(folder).Files.OrderByDescending(f => f.Length).First();
             var reindex = new List<double>();
             for (var i = 0; i < rounds; i++)
             {

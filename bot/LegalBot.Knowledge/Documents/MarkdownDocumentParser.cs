@@ -27,11 +27,32 @@ public static partial class MarkdownDocumentParser
     /// <summary>Marker line that ends the enactment/amendment history in the statute corpus format.</summary>
     public const string InfoEndMarker = "INFO END";
 
-    public static ParseResult Parse(string relativePath, byte[] content)
+    /// <summary>
+    /// Parses one file in isolation. Whatever the content, the result is a document or problems: limits are checked
+    /// before Markdig and YamlDotNet see the text (deep nesting can overflow their stacks), and anything they
+    /// throw becomes a problem at the file's line 1.
+    /// </summary>
+    public static ParseResult Parse(string relativePath, byte[] content, KnowledgeLimits? limits = null)
     {
         var path = relativePath.Replace('\\', '/');
+        limits ??= KnowledgeLimits.Default;
+        if (content.LongLength > limits.MaxFileBytes)
+            return new ParseResult(null, [new(path, 1, $"file is {content.LongLength / 1024} KB, over the {limits.MaxFileBytes / 1024} KB limit: split it")]);
+        try
+        {
+            return ParseChecked(path, content, limits);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return new ParseResult(null, [new(path, 1, "could not be read (" + ex.GetType().Name + "): " + FirstLine(ex.Message))]);
+        }
+    }
+
+    private static ParseResult ParseChecked(string path, byte[] content, KnowledgeLimits limits)
+    {
         var diagnostics = new List<KnowledgeDiagnostic>();
         if (!TryDecode(content, path, out var text, diagnostics)) return new ParseResult(null, diagnostics);
+        if (InputLimits.Check(text, path, limits) is { } tooDeep) return new ParseResult(null, [tooDeep]);
 
         var fileHash = Convert.ToHexStringLower(SHA256.HashData(content));
         var markdown = Markdown.Parse(text, Pipeline);

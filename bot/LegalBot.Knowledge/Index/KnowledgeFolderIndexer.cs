@@ -15,21 +15,24 @@ public sealed record IndexRunReport(
 /// with diagnostics (a broken edit keeps the file's last good version in the index), checks ids across
 /// files, and applies everything as one atomic batch.
 /// </summary>
-public sealed class KnowledgeFolderIndexer(IKnowledgeIndex index)
+public sealed class KnowledgeFolderIndexer(IKnowledgeIndex index, KnowledgeLimits? limits = null)
 {
+    private readonly KnowledgeLimits _limits = limits ?? KnowledgeLimits.Default;
+
     /// <summary>
     /// Parses every file of <paramref name="folder"/> (for a full rebuild): good documents, and a diagnostic for
     /// each bad file or duplicate id (the first file with an id keeps it).
     /// </summary>
     public static async Task<(IReadOnlyList<KnowledgeDocument> Documents, IReadOnlyList<KnowledgeDiagnostic> Diagnostics, int Files)> ParseAllAsync(
-        string folder, CancellationToken cancellationToken)
+        string folder, CancellationToken cancellationToken, KnowledgeLimits? limits = null)
     {
-        var files = KnowledgeFolder.EnumerateDocuments(folder);
-        var diagnostics = new List<KnowledgeDiagnostic>();
+        var (files, refused) = KnowledgeFolder.EnumerateDocuments(folder, limits);
+        var diagnostics = new List<KnowledgeDiagnostic>(refused);
         var documents = new Dictionary<string, KnowledgeDocument>(StringComparer.Ordinal);
         foreach (var file in files)
         {
-            var result = MarkdownDocumentParser.Parse(file.RelativePath, await File.ReadAllBytesAsync(file.FullPath, cancellationToken).ConfigureAwait(false));
+            if (await ReadAsync(file, diagnostics, cancellationToken).ConfigureAwait(false) is not { } bytes) continue;
+            var result = MarkdownDocumentParser.Parse(file.RelativePath, bytes, limits);
             diagnostics.AddRange(result.Diagnostics);
             if (result.Document is not { } doc || result.Diagnostics.Count > 0) continue;
             if (!documents.TryAdd(doc.Info.Id, doc))
@@ -38,13 +41,27 @@ public sealed class KnowledgeFolderIndexer(IKnowledgeIndex index)
         return ([.. documents.Values], diagnostics, files.Count);
     }
 
+    /// <summary>The file's bytes; null (with a problem) when it cannot be read or grew past the limit since it was listed.</summary>
+    private static async Task<byte[]?> ReadAsync(KnowledgeFile file, List<KnowledgeDiagnostic> diagnostics, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await File.ReadAllBytesAsync(file.FullPath, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Add(new(file.RelativePath, 1, "cannot be read: " + ex.Message));
+            return null;
+        }
+    }
+
     public async Task<IndexRunReport> RunAsync(string folder, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var existing = await index.GetDocumentsAsync(cancellationToken).ConfigureAwait(false);
         var existingByPath = existing.ToDictionary(d => d.SourcePath, StringComparer.Ordinal);
-        var files = KnowledgeFolder.EnumerateDocuments(folder);
-        var diagnostics = new List<KnowledgeDiagnostic>();
+        var (files, refused) = KnowledgeFolder.EnumerateDocuments(folder, _limits);
+        var diagnostics = new List<KnowledgeDiagnostic>(refused);
 
         // Ids owned by files we keep as they are (unchanged, or broken and keeping their last good version).
         var idOwners = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -52,15 +69,20 @@ public sealed class KnowledgeFolderIndexer(IKnowledgeIndex index)
         var parsedCount = 0;
         foreach (var file in files)
         {
-            var bytes = await File.ReadAllBytesAsync(file.FullPath, cancellationToken).ConfigureAwait(false);
             existingByPath.TryGetValue(file.RelativePath, out var previous);
+            if (await ReadAsync(file, diagnostics, cancellationToken).ConfigureAwait(false) is not { } bytes)
+            {
+                // Unreadable right now (being saved, permissions): its last good version keeps serving.
+                if (previous is not null) idOwners[previous.Id] = file.RelativePath;
+                continue;
+            }
             if (previous is not null && previous.FileHash == Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)))
             {
                 idOwners[previous.Id] = file.RelativePath;
                 continue;
             }
             parsedCount++;
-            var result = MarkdownDocumentParser.Parse(file.RelativePath, bytes);
+            var result = MarkdownDocumentParser.Parse(file.RelativePath, bytes, _limits);
             diagnostics.AddRange(result.Diagnostics);
             if (result.Document is not null && result.Diagnostics.Count == 0) parsed.Add(result.Document);
             else if (previous is not null) idOwners[previous.Id] = file.RelativePath;

@@ -20,6 +20,9 @@ public sealed class SynonymTable
 
     public int Count => _rules.Length;
 
+    /// <summary>A synonym table is a few hundred lines; anything near this is a mistake.</summary>
+    public const long MaxFileBytes = 1024 * 1024;
+
     /// <summary>Parses the file text; malformed lines are reported and skipped.</summary>
     public static SynonymTable Parse(string text, string path, List<KnowledgeDiagnostic> diagnostics)
     {
@@ -56,6 +59,8 @@ public sealed class SynonymTable
     {
         if (!File.Exists(path)) return (Empty, []);
         var diagnostics = new List<KnowledgeDiagnostic>();
+        if (new FileInfo(path).Length > MaxFileBytes)
+            return (Empty, [new(Path.GetFileName(path), 1, $"larger than {MaxFileBytes / 1024} KB: not loaded")]);
         var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
         return (Parse(text, Path.GetFileName(path), diagnostics), diagnostics);
     }

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using LegalBot.Knowledge;
+using LegalBot.Knowledge.Documents;
 using LegalBot.Knowledge.Search;
 using Microsoft.Extensions.Options;
 
@@ -45,6 +46,7 @@ public sealed partial class KnowledgeHost(IOptions<KnowledgeOptions> knowledge, 
         var folder = Path.GetFullPath(knowledge.Value.Path);
         var settings = IndexOptionsValidator.Settings(index.Value, qdrant.Value, embeddings.Value, rerank.Value, Path.Combine(data.Value.Path, "index"));
         _kb = await KnowledgeBackend.OpenAsync(folder, settings, cancellationToken).ConfigureAwait(false);
+        _kb.Limits = KnowledgeLimits.Default with { MaxFileBytes = knowledge.Value.MaxFileBytes };
         LogBackend(settings.Backend, settings.Embeddings is null ? "off" : settings.Embeddings.Model, settings.Rerank is null ? "off" : settings.Rerank.Model);
         if (_kb.EmbeddedIndex?.LoadProblem is { } problem) LogLoadProblem(problem);
         if (index.Value.RebuildOnStart)
@@ -125,11 +127,11 @@ public sealed partial class KnowledgeHost(IOptions<KnowledgeOptions> knowledge, 
             }
             _status = new KnowledgeStatus(DateTimeOffset.UtcNow, c.Documents, c.Chunks, problems, null);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DirectoryNotFoundException
-            or LegalBot.Knowledge.Index.Qdrant.QdrantException or LegalBot.Knowledge.Embeddings.EmbeddingException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // The previous index keeps serving; staff see the error on the status endpoint.
-            LogRefreshFailed(ex.Message);
+            // Whatever the folder holds, the service keeps answering: the previous index keeps serving, and staff
+            // see the error on the status endpoint. (Files are parsed in isolation, so this is I/O or the backend.)
+            LogRefreshFailed(ex.GetType().Name + ": " + ex.Message);
             _status = _status with { LastError = ex.Message };
         }
     }
