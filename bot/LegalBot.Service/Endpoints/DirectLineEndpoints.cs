@@ -1,17 +1,23 @@
 using System.Text.Json;
 using LegalBot.Channels.BotFramework;
 using LegalBot.Channels.DirectLine;
+using LegalBot.Service.Hosting;
 
 namespace LegalBot.Service.Endpoints;
 
-/// <summary>HTTP binding of the Direct Line 3.0–compatible API under <c>/v3/directline</c> (polling; no WebSocket).</summary>
+/// <summary>
+/// HTTP binding of the Direct Line 3.0–compatible API under <c>/v3/directline</c> (polling; no WebSocket). Minting
+/// tokens and starting conversations are rate-limited per client address (<see cref="RateLimitPolicies.ConversationStart"/>).
+/// </summary>
 public static class DirectLineEndpoints
 {
     public static void MapDirectLine(this IEndpointRouteBuilder app)
     {
         var dl = app.MapGroup("/v3/directline");
-        dl.MapPost("/tokens/refresh", (HttpRequest r, DirectLineService s) => Run(() => Results.Json(s.Refresh(Bearer(r)), ActivityJson.Options)));
-        dl.MapPost("/conversations", (HttpRequest r, DirectLineService s) => Run(() => Results.Json(s.OpenConversation(Bearer(r)), ActivityJson.Options, statusCode: 201)));
+        dl.MapPost("/tokens/refresh", (HttpRequest r, DirectLineService s) => Run(() => Results.Json(s.Refresh(Bearer(r)), ActivityJson.Options)))
+            .RequireRateLimiting(RateLimitPolicies.ConversationStart);
+        dl.MapPost("/conversations", (HttpRequest r, DirectLineService s) => Run(() => Results.Json(s.OpenConversation(Bearer(r)), ActivityJson.Options, statusCode: 201)))
+            .RequireRateLimiting(RateLimitPolicies.ConversationStart);
         dl.MapGet("/conversations/{id}", (string id, HttpRequest r, DirectLineService s) => Run(() => Results.Json(s.Reconnect(Bearer(r), id), ActivityJson.Options)));
         dl.MapGet("/conversations/{id}/activities", (string id, string? watermark, HttpRequest r, DirectLineService s) =>
             Run(() => Results.Json(s.GetActivities(Bearer(r), id, watermark), ActivityJson.Options)));
@@ -19,8 +25,8 @@ public static class DirectLineEndpoints
         {
             try
             {
-                var activity = await ReadActivityAsync(r, ct);
-                var activityId = await s.PostActivityAsync(Bearer(r), id, activity, ct);
+                var (activity, size) = await ReadActivityAsync(r, ct);
+                var activityId = await s.PostActivityAsync(Bearer(r), id, activity, size, ClientAddress.Of(r.HttpContext), ct);
                 return Results.Json(new ResourceResponse { Id = activityId }, ActivityJson.Options);
             }
             catch (DirectLineException ex)
@@ -34,7 +40,8 @@ public static class DirectLineEndpoints
             Results.Json(new DirectLineException(403, "BadArgument", "use POST /api/webchat/token to start a web chat conversation").ToBody(), statusCode: 403));
 
         // The page's own way to get a conversation: a token scoped to a brand-new conversation.
-        app.MapPost("/api/webchat/token", (DirectLineService s) => Results.Json(s.StartConversation(), ActivityJson.Options));
+        app.MapPost("/api/webchat/token", (DirectLineService s) => Results.Json(s.StartConversation(), ActivityJson.Options))
+            .RequireRateLimiting(RateLimitPolicies.ConversationStart);
     }
 
     private static IResult Run(Func<IResult> action)
@@ -49,15 +56,16 @@ public static class DirectLineEndpoints
         return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
     }
 
-    private static async Task<Activity> ReadActivityAsync(HttpRequest r, CancellationToken ct)
+    private static async Task<(Activity Activity, int Size)> ReadActivityAsync(HttpRequest r, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
         await r.Body.CopyToAsync(buffer, ct);
         if (buffer.Length > BotMessageProcessor.MaxBodyBytes) throw new DirectLineException(413, "BadArgument", "activity too large");
         try
         {
-            return JsonSerializer.Deserialize<Activity>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), ActivityJson.Options)
+            var activity = JsonSerializer.Deserialize<Activity>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), ActivityJson.Options)
                 ?? throw new DirectLineException(400, "BadArgument", "expected an activity");
+            return (activity, (int)buffer.Length);
         }
         catch (JsonException)
         {

@@ -4,7 +4,7 @@ using LegalBot.Channels;
 namespace LegalBot.Service.Hosting;
 
 /// <summary>
-/// Per-user token bucket: a burst of at least 10 messages (an intake dialog answered by buttons is quick), then one
+/// Per-key token bucket: a burst of at least 10 messages (an intake dialog answered by buttons is quick), then one
 /// message per 60/perMinute seconds, replenished continuously rather than once a minute.
 /// </summary>
 public sealed class TokenBucketRateGate(int perMinute) : IMessageRateGate, IDisposable
@@ -19,9 +19,9 @@ public sealed class TokenBucketRateGate(int perMinute) : IMessageRateGate, IDisp
             AutoReplenishment = true,
         }));
 
-    public bool TryEnter(string userId)
+    public bool TryEnter(string key)
     {
-        using var lease = _limiter.AttemptAcquire(userId);
+        using var lease = _limiter.AttemptAcquire(key);
         return lease.IsAcquired;
     }
 

@@ -9,6 +9,8 @@ public sealed class KnowledgeOptions
     [Required] public string Path { get; set; } = "knowledge";
     /// <summary>Quiet time after the last file change before re-indexing (editors save in several steps).</summary>
     [Range(50, 10_000)] public int DebounceMilliseconds { get; set; } = 300;
+    /// <summary>A knowledge file larger than this is refused unread (reported as a problem).</summary>
+    [Range(1024, 64L * 1024 * 1024)] public long MaxFileBytes { get; set; } = 2 * 1024 * 1024;
 }
 
 /// <summary><c>Data__Path</c>: index, conversation state and keys.</summary>
@@ -18,16 +20,48 @@ public sealed class DataOptions
     [Required] public string Path { get; set; } = "data";
 }
 
-/// <summary>Bot Framework channel settings. Without an App ID the bot runs in anonymous (Emulator/local) mode.</summary>
+/// <summary>
+/// Bot Framework channel settings. With an App ID, channel JWTs are required; without one, /api/messages is closed
+/// unless <see cref="AllowAnonymous"/> turns on Emulator mode (loopback callers and loopback serviceUrls only).
+/// </summary>
 public sealed class BotOptions
 {
     public const string Section = "Bot";
     public string? MicrosoftAppId { get; set; }
     public string? MicrosoftAppPassword { get; set; }
+    /// <summary>Development only: the Bot Framework Emulator on this machine, without credentials.</summary>
+    public bool AllowAnonymous { get; set; }
+    /// <summary>Hosts replies may be posted to (the serviceUrl must be https and within one of these domains).</summary>
+    public List<string> ChannelDomains { get; set; } = [];
     [Url] public string OpenIdMetadataUrl { get; set; } = "https://login.botframework.com/v1/.well-known/openidconfiguration";
     [Required] public string Issuer { get; set; } = "https://api.botframework.com";
     [Url] public string ConnectorTokenUrl { get; set; } = "https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token";
     [Required] public string ConnectorScope { get; set; } = "https://api.botframework.com/.default";
+}
+
+/// <summary><c>Limits__*</c>: what anonymous traffic may cost (see README "Security").</summary>
+public sealed class LimitsOptions
+{
+    public const string Section = "Limits";
+    /// <summary>Web chat tokens and conversation starts per client address per minute.</summary>
+    [Range(1, 100_000)] public int ConversationsPerMinutePerClient { get; set; } = 30;
+    /// <summary>Messages per client address per minute, over all its conversations (a township office behind one NAT counts once).</summary>
+    [Range(1, 1_000_000)] public int MessagesPerMinutePerClient { get; set; } = 300;
+    /// <summary>Direct Line conversations kept in memory; idle ones beyond this are dropped, least recently used first.</summary>
+    [Range(100, 10_000_000)] public int MaxConversations { get; set; } = 20_000;
+    /// <summary>Minutes a web chat conversation nobody used is kept.</summary>
+    [Range(5, 10_080)] public int ConversationIdleMinutes { get; set; } = 120;
+    [Range(10, 100_000)] public int MaxActivitiesPerConversation { get; set; } = 200;
+    [Range(16_384, 64 * 1024 * 1024)] public int MaxBytesPerConversation { get; set; } = 1024 * 1024;
+    /// <summary>Entries each conversation may add per day to the unanswered and feedback logs staff read.</summary>
+    [Range(1, 10_000)] public int StaffLogEntriesPerConversationPerDay { get; set; } = 30;
+}
+
+/// <summary><c>Network__KnownProxies</c>: the reverse proxies (nginx) whose X-Forwarded-For is believed.</summary>
+public sealed class NetworkOptions
+{
+    public const string Section = "Network";
+    public List<string> KnownProxies { get; set; } = [];
 }
 
 public sealed class ConversationOptions

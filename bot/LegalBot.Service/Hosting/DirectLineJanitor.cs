@@ -1,0 +1,20 @@
+using LegalBot.Channels.DirectLine;
+
+namespace LegalBot.Service.Hosting;
+
+/// <summary>Drops idle web chat conversations every minute (the service also sweeps when the cap is reached).</summary>
+public sealed partial class DirectLineJanitor(DirectLineService directLine, TimeProvider time, ILogger<DirectLineJanitor> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), time);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            var removed = directLine.Sweep();
+            if (removed > 0) LogSwept(removed, directLine.ConversationCount);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "dropped {Removed} idle web chat conversation(s); {Kept} kept")]
+    private partial void LogSwept(int removed, int kept);
+}
