@@ -31,8 +31,10 @@ public sealed class WeChatServiceTests
         ["WeCom__ReplyDeadlineSeconds"] = deadlineSeconds.ToString(CultureInfo.InvariantCulture),
     };
 
-    private static string Query(string? encrypt = null, string nonce = "12345")
+    // Each callback gets its own nonce, as WeChat's do: a (timestamp, nonce) seen with another body is a replay.
+    private static string Query(string? encrypt = null, string? nonce = null)
     {
+        nonce ??= Guid.NewGuid().ToString("N")[..10];
         var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var q = $"timestamp={ts}&nonce={nonce}&signature={WeChatSignature.Compute(Token, ts, nonce)}";
         return encrypt is null ? q : q + "&msg_signature=" + WeChatSignature.Compute(Token, ts, nonce, encrypt) + "&encrypt_type=aes";

@@ -61,6 +61,7 @@ public sealed partial class WeChatCallbackProcessor : IAsyncDisposable
     private readonly KeyedLock _userLocks = new();
     private readonly ConcurrentDictionary<Task, byte> _background = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ReplayGuard _replays;
     private long _lastSweep;
 
     /// <param name="sender">Null when no API credentials are configured: answers that miss the deadline are then lost (logged).</param>
@@ -74,6 +75,7 @@ public sealed partial class WeChatCallbackProcessor : IAsyncDisposable
         _time = time;
         _log = log;
         _lastSweep = time.GetTimestamp();
+        _replays = new ReplayGuard(settings.TimestampWindow, time);
     }
 
     public WeChatCallbackSettings Settings => _settings;
@@ -177,6 +179,8 @@ public sealed partial class WeChatCallbackProcessor : IAsyncDisposable
         {
             if (!WeChatSignature.Verify(query.Signature, _settings.Token, query.Timestamp!, query.Nonce ?? ""))
                 return (null, Rejected(403, "invalid signature"));
+            if (!_replays.Accept(query.Timestamp!, query.Nonce ?? "", body))
+                return (null, Rejected(403, "signature already used with another message (replay)"));
             if (envelope.MsgType.Length == 0 && envelope.Encrypt is not null)
                 return (null, Rejected(400, "the message is encrypted but this endpoint is configured for plain mode (set Mode to safe)"));
             message = envelope;
@@ -223,12 +227,12 @@ public sealed partial class WeChatCallbackProcessor : IAsyncDisposable
                 return WeChatOutcome.Text(WeChatTexts.UnsupportedMessage);
         }
 
-        var user = message.FromUserName;
-        if (!_rateGate.TryEnter(_settings.Channel + ":" + user)) return WeChatOutcome.Text(ConversationTexts.RateLimited);
+        // The OpenID is trusted only because the signature (and in safe mode the encryption) was verified above.
+        var identity = new ChannelIdentity(_settings.Channel, message.FromUserName, message.FromUserName);
+        if (!_rateGate.TryEnter(identity.UserKey)) return WeChatOutcome.Text(ConversationTexts.RateLimited);
 
-        var conversationId = _settings.Channel + ":" + user;
-        using var turn = await _userLocks.AcquireAsync(conversationId, _stopping.Token).ConfigureAwait(false);
-        var inbound = new InboundMessage(conversationId, user, _settings.Channel, text, null,
+        using var turn = await _userLocks.AcquireAsync(identity.ConversationKey, _stopping.Token).ConfigureAwait(false);
+        var inbound = new InboundMessage(identity.ConversationKey, identity.UserKey, _settings.Channel, text, null,
             message.CreateTime > 0 ? DateTimeOffset.FromUnixTimeSeconds(message.CreateTime) : null);
         var replies = await _handler.HandleAsync(inbound, _stopping.Token).ConfigureAwait(false);
         return WeChatOutcome.From(replies, header);
