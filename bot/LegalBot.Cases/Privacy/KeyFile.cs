@@ -22,12 +22,17 @@ public static class KeyFile
             catch (FormatException) { }
             throw new InvalidDataException($"{path} does not hold a base64 {KeySize}-byte key; restore it from backup (it is not replaced automatically)");
         }
+        return (await CreateAsync(path, cancellationToken).ConfigureAwait(false), true);
+    }
+
+    /// <summary>Writes a new random key to <paramref name="path"/> (0600, never over an existing file).</summary>
+    public static async Task<byte[]> CreateAsync(string path, CancellationToken cancellationToken)
+    {
         var key = RandomNumberGenerator.GetBytes(KeySize);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temp = path + ".tmp";
+        DataFiles.EnsurePrivate(temp);
         await File.WriteAllTextAsync(temp, Convert.ToBase64String(key), cancellationToken).ConfigureAwait(false);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         File.Move(temp, path, overwrite: false);
-        return (key, true);
+        return key;
     }
 }

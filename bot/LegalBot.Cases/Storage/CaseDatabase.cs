@@ -43,7 +43,7 @@ public sealed class SqliteCaseDatabase : CaseDatabase
 
     public SqliteCaseDatabase(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        Privacy.DataFiles.EnsurePrivate(path);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 10 }.ToString();
     }
 

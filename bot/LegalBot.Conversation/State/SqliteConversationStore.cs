@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using LegalBot.Cases.Privacy;
+using LegalBot.Cases.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace LegalBot.Conversation.State;
@@ -8,7 +9,8 @@ namespace LegalBot.Conversation.State;
 /// <summary>
 /// The default store: one SQLite file (WAL mode) under the data directory. Each call opens a pooled
 /// connection, so the store is safe to share across requests. A state holding an intake dialog (name, mobile,
-/// description) is encrypted with the field protector before it is written.
+/// description) is encrypted with the field protector before it is written. Questions are written masked (mobile,
+/// ID and bank card numbers), and each conversation may add only so many entries a day to the logs staff read.
 /// </summary>
 public sealed class SqliteConversationStore : IConversationStore, IDisposable
 {
@@ -18,19 +20,41 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
     private readonly IFieldProtector? _protector;
+    private readonly int _logCap;
 
-    private SqliteConversationStore(string connectionString, IFieldProtector? protector)
+    private SqliteConversationStore(string connectionString, IFieldProtector? protector, int logCap)
     {
         _connectionString = connectionString;
         _protector = protector;
+        _logCap = logCap;
     }
 
+    /// <summary>Default cap of unanswered and feedback entries one conversation may add per day.</summary>
+    public const int DefaultLogEntriesPerDay = 30;
+
     /// <param name="protector">Encrypts states that carry personal data; null only in tests that inspect nothing personal.</param>
-    public static async Task<SqliteConversationStore> OpenAsync(string databasePath, CancellationToken cancellationToken, IFieldProtector? protector = null)
+    /// <param name="logEntriesPerDay">Unanswered and feedback entries one conversation may add per (UTC) day; answers may be ten times as many.</param>
+    /// <param name="marker">The data folder's record of its stores: an emptied or swapped database is refused, not served empty.</param>
+    /// <exception cref="StoreIntegrityException">The file is not a readable database, or not the one this data folder held.</exception>
+    public static async Task<SqliteConversationStore> OpenAsync(string databasePath, CancellationToken cancellationToken, IFieldProtector? protector = null,
+        int logEntriesPerDay = DefaultLogEntriesPerDay, StoreMarker? marker = null)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
+        try
+        {
+            return await OpenCoreAsync(databasePath, protector, logEntriesPerDay, marker, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw new StoreIntegrityException("conversation store", $"{databasePath} is not a readable database ({ex.Message}); restore it from backup or move it aside");
+        }
+    }
+
+    private static async Task<SqliteConversationStore> OpenCoreAsync(string databasePath, IFieldProtector? protector,
+        int logEntriesPerDay, StoreMarker? marker, CancellationToken cancellationToken)
+    {
+        DataFiles.EnsurePrivate(databasePath);
         var cs = new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 10 }.ToString();
-        var store = new SqliteConversationStore(cs, protector);
+        var store = new SqliteConversationStore(cs, protector, logEntriesPerDay);
         await using var c = await store.ConnectAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(c, """
             PRAGMA journal_mode = WAL;
@@ -41,8 +65,36 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
                 question TEXT NOT NULL, best_score REAL NOT NULL, best_source TEXT, created_at TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS feedback (id INTEGER PRIMARY KEY AUTOINCREMENT, answer_id TEXT NOT NULL, conversation_id TEXT NOT NULL,
                 helpful INTEGER NOT NULL, question TEXT NOT NULL, sources TEXT NOT NULL, created_at TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS answers_by_conversation ON answers (conversation_id, created_at);
+            CREATE INDEX IF NOT EXISTS unanswered_by_conversation ON unanswered (conversation_id, created_at);
+            CREATE INDEX IF NOT EXISTS feedback_by_conversation ON feedback (conversation_id, created_at);
+            CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
             """, cancellationToken).ConfigureAwait(false);
+        if (marker is not null) await VerifyIdentityAsync(c, databasePath, marker, cancellationToken).ConfigureAwait(false);
         return store;
+    }
+
+    public const string MarkerName = "conversations";
+
+    private static async Task VerifyIdentityAsync(SqliteConnection c, string databasePath, StoreMarker marker, CancellationToken cancellationToken)
+    {
+        var expected = marker.Get(MarkerName);
+        await using var read = Command(c, "SELECT value FROM meta WHERE name = 'store_id'");
+        var id = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+        if (id is null)
+        {
+            if (expected is not null)
+                throw new StoreIntegrityException("conversation store", $"{databasePath} is empty or was replaced: this data folder last held conversation store {expected}. " +
+                    $"Restore it from backup; to start afresh on purpose, remove the \"{MarkerName}\" entry of {StoreMarker.FileName}");
+            id = StoreMarker.NewId();
+            await using var write = Command(c, "INSERT INTO meta (name, value) VALUES ('store_id', $id)", ("$id", id));
+            await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else if (expected is not null && expected != id)
+        {
+            throw new StoreIntegrityException("conversation store", $"{databasePath} is not the conversation store this data folder held ({expected}, found {id})");
+        }
+        marker.Set(MarkerName, id);
     }
 
     public async Task<ConversationState?> GetStateAsync(string conversationId, CancellationToken cancellationToken)
@@ -61,7 +113,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         await WriteAsync("""
             INSERT INTO conversation_state (conversation_id, state, updated_at) VALUES ($id, $state, $at)
             ON CONFLICT(conversation_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
-            """, [("$id", state.ConversationId), ("$state", Seal(state)), ("$at", Iso(state.UpdatedAt))], cancellationToken);
+            """, [("$id", state.ConversationId), ("$state", Seal(state with { LastQuestion = Masked(state.LastQuestion) })), ("$at", Iso(state.UpdatedAt))], cancellationToken);
     }
 
     private string Seal(ConversationState state)
@@ -85,9 +137,11 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
     {
         await WriteAsync("""
             INSERT OR REPLACE INTO answers (answer_id, conversation_id, channel, question, route, sources, confidence, created_at)
-            VALUES ($id, $conv, $channel, $q, $route, $sources, $conf, $at)
-            """, [("$id", answer.AnswerId), ("$conv", answer.ConversationId), ("$channel", answer.Channel), ("$q", answer.Question),
-            ("$route", answer.Route), ("$sources", JsonSerializer.Serialize(answer.Sources)), ("$conf", answer.Confidence), ("$at", Iso(answer.CreatedAt))], cancellationToken);
+            SELECT $id, $conv, $channel, $q, $route, $sources, $conf, $at
+            WHERE (SELECT COUNT(*) FROM answers WHERE conversation_id = $conv AND created_at >= $day) < $cap
+            """, [("$id", answer.AnswerId), ("$conv", answer.ConversationId), ("$channel", answer.Channel), ("$q", PiiMasking.Mask(answer.Question)),
+            ("$route", answer.Route), ("$sources", JsonSerializer.Serialize(answer.Sources)), ("$conf", answer.Confidence), ("$at", Iso(answer.CreatedAt)),
+            ("$day", Day(answer.CreatedAt)), ("$cap", _logCap * 10)], cancellationToken);
     }
 
     public async Task<AnswerRecord?> GetAnswerAsync(string answerId, CancellationToken cancellationToken)
@@ -104,18 +158,22 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
     {
         await WriteAsync("""
             INSERT INTO unanswered (conversation_id, channel, question, best_score, best_source, created_at)
-            VALUES ($conv, $channel, $q, $score, $source, $at)
-            """, [("$conv", question.ConversationId), ("$channel", question.Channel), ("$q", question.Question),
-            ("$score", question.BestScore), ("$source", (object?)question.BestSource ?? DBNull.Value), ("$at", Iso(question.CreatedAt))], cancellationToken);
+            SELECT $conv, $channel, $q, $score, $source, $at
+            WHERE (SELECT COUNT(*) FROM unanswered WHERE conversation_id = $conv AND created_at >= $day) < $cap
+            """, [("$conv", question.ConversationId), ("$channel", question.Channel), ("$q", PiiMasking.Mask(question.Question)),
+            ("$score", question.BestScore), ("$source", (object?)question.BestSource ?? DBNull.Value), ("$at", Iso(question.CreatedAt)),
+            ("$day", Day(question.CreatedAt)), ("$cap", _logCap)], cancellationToken);
     }
 
     public async Task RecordFeedbackAsync(FeedbackRecord feedback, CancellationToken cancellationToken)
     {
         await WriteAsync("""
             INSERT INTO feedback (answer_id, conversation_id, helpful, question, sources, created_at)
-            VALUES ($id, $conv, $helpful, $q, $sources, $at)
+            SELECT $id, $conv, $helpful, $q, $sources, $at
+            WHERE (SELECT COUNT(*) FROM feedback WHERE conversation_id = $conv AND created_at >= $day) < $cap
             """, [("$id", feedback.AnswerId), ("$conv", feedback.ConversationId), ("$helpful", feedback.Helpful ? 1 : 0),
-            ("$q", feedback.Question), ("$sources", JsonSerializer.Serialize(feedback.Sources)), ("$at", Iso(feedback.CreatedAt))], cancellationToken);
+            ("$q", PiiMasking.Mask(feedback.Question)), ("$sources", JsonSerializer.Serialize(feedback.Sources)), ("$at", Iso(feedback.CreatedAt)),
+            ("$day", Day(feedback.CreatedAt)), ("$cap", _logCap)], cancellationToken);
     }
 
     public async Task<IReadOnlyList<UnansweredQuestion>> ListUnansweredAsync(int limit, CancellationToken cancellationToken)
@@ -182,6 +240,11 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         await using var cmd = Command(c, sql);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    private static string? Masked(string? text) => text is null ? null : PiiMasking.Mask(text);
+
+    /// <summary>The start of the UTC day of <paramref name="t"/>, as stored timestamps compare.</summary>
+    private static string Day(DateTimeOffset t) => Iso(new DateTimeOffset(t.UtcDateTime.Date, TimeSpan.Zero));
 
     private static string Iso(DateTimeOffset t) => t.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using LegalBot.Cases.Privacy;
@@ -30,7 +29,10 @@ public static class StaffAuth
         return found;
     }
 
-    /// <summary>With no keys configured at all, the non-personal staff views answer local requests (development).</summary>
+    /// <summary>
+    /// Development only: with no keys configured at all, the non-personal staff views answer direct local requests.
+    /// In production staff endpoints always need a key ("loopback" is everyone behind a same-host proxy).
+    /// </summary>
     public static bool IsLocalWithoutKeys(HttpContext http, StaffOptions options) =>
-        options.Keys.Count == 0 && http.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip);
+        options.Keys.Count == 0 && http.RequestServices.GetRequiredService<IHostEnvironment>().IsDevelopment() && ClientAddress.IsDirectLoopback(http);
 }

@@ -20,15 +20,24 @@ public static partial class StaffEndpoints
 
     public static void MapStaff(this IEndpointRouteBuilder app)
     {
-        // Logs and folder status: any staff key, or loopback while no keys are configured (development).
+        // Logs and folder status: any staff key, or (Development only) a direct local request while no keys are configured.
         var staff = app.MapGroup("/api/staff").AddEndpointFilter((context, next) => Authorize(context, next, allowLocal: true));
         // Cases carry personal data: a key, always.
         var casework = app.MapGroup("/api/staff").AddEndpointFilter((context, next) => Authorize(context, next, allowLocal: false));
         staff.MapGet("/knowledge", (KnowledgeHost host) => Results.Json(host.Status));
+        // Conversation ids never leave the server: staff see an opaque tag that groups one conversation's entries.
         staff.MapGet("/unanswered", async (IConversationStore store, int? limit, CancellationToken ct) =>
-            Results.Json(await store.ListUnansweredAsync(Math.Clamp(limit ?? 100, 1, 1000), ct)));
+            Results.Json((await store.ListUnansweredAsync(Math.Clamp(limit ?? 100, 1, 1000), ct)).Select(q => new
+            {
+                conversation = ConversationTag(q.ConversationId), channel = q.Channel, question = q.Question, bestScore = q.BestScore,
+                bestSource = q.BestSource, createdAt = q.CreatedAt,
+            })));
         staff.MapGet("/feedback", async (IConversationStore store, int? limit, CancellationToken ct) =>
-            Results.Json(await store.ListFeedbackAsync(Math.Clamp(limit ?? 100, 1, 1000), ct)));
+            Results.Json((await store.ListFeedbackAsync(Math.Clamp(limit ?? 100, 1, 1000), ct)).Select(f => new
+            {
+                answerId = f.AnswerId, conversation = ConversationTag(f.ConversationId), helpful = f.Helpful, question = f.Question,
+                sources = f.Sources, createdAt = f.CreatedAt,
+            })));
         casework.MapGet("/me", (HttpContext http) =>
         {
             var p = Principal(http);
@@ -49,8 +58,19 @@ public static partial class StaffEndpoints
         if (StaffAuth.Authenticate(http, options) is { } principal) http.Items[PrincipalItem] = principal;
         else if (!allowLocal || !StaffAuth.IsLocalWithoutKeys(http, options))
             return Results.Json(new { error = "staff API key required (" + StaffAuth.Header + ")" }, statusCode: 401);
-        return await next(context);
+        try
+        {
+            return await next(context);
+        }
+        catch (CaseStoreUnavailableException)
+        {
+            return Results.Json(new { error = "the case database is not reachable yet; try again shortly" }, statusCode: 503);
+        }
     }
+
+    /// <summary>A short stable tag for a conversation (SHA-256 prefix): groups entries without revealing the id.</summary>
+    private static string ConversationTag(string conversationId) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(conversationId)).AsSpan(0, 6));
 
     /// <summary>A status change request: status (claimed, in-progress, closed, referred) and an optional note.</summary>
     public sealed record StatusChange(string? Status, string? Note);
@@ -89,6 +109,7 @@ public static partial class StaffEndpoints
         if (c is null || !Principal(http).CanSee(c.OfficeId)) return NotFound(reference);
         LogViewed(Logger(http), Principal(http).Worker, c.Reference);
         var history = await cases.GetHistoryAsync(c.Reference, ct);
+        var failedChecks = await cases.CountStatusCheckFailuresAsync(c.Reference, "", DateTimeOffset.UtcNow.AddDays(-30), ct);
         var notifications = await cases.ListNotificationsAsync(c.Reference, ct);
         return Results.Json(new
         {
@@ -100,6 +121,8 @@ public static partial class StaffEndpoints
             consentVersion = c.ConsentVersion,
             channel = c.Channel,
             purgedAt = c.PurgedAt,
+            // Wrong phone digits given for this reference in online progress queries (30 days): a sign someone is guessing.
+            failedStatusChecks = failedChecks.ForReference,
             history = history.Select(h => new { at = h.At, from = h.From?.ToWire(), to = h.To.ToWire(), actor = h.Actor, note = h.Note }),
             notifications = notifications.Select(n => new { id = n.Id, attempts = n.Attempts, deliveredAt = n.DeliveredAt, lastError = n.LastError }),
         });
