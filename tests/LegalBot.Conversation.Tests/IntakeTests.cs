@@ -239,7 +239,7 @@ public sealed class IntakeTests : IAsyncLifetime
         var r = await Say("查询进度 " + reference.ToLowerInvariant(), "other");
         Assert.Equal(IntakeTexts.StatusAskPhone, r.Lead);
         r = await Say("1234", "other");
-        Assert.StartsWith(IntakeTexts.StatusWrongPhone, r.Lead, StringComparison.Ordinal);
+        Assert.Equal(IntakeTexts.StatusNoMatch, r.Lead);
         r = await Say("7777", "other");
         Assert.Equal(ReplyKind.CaseStatus, r.Kind);
         Assert.Contains("工作人员已受理", r.Lead, StringComparison.Ordinal);
@@ -251,6 +251,30 @@ public sealed class IntakeTests : IAsyncLifetime
         r = await Say("2222", "third");
         Assert.Equal(IntakeTexts.StatusLocked, r.Lead);
         Assert.Null((await _store.GetStateAsync("third", default))!.Dialog);
+    }
+
+    [Fact]
+    public async Task Guessing_the_phone_digits_from_new_conversations_locks_the_reference_and_an_unknown_reference_sounds_the_same()
+    {
+        foreach (var t in new[] { "我要申请法律援助", "1", "是", "城关镇", "钱七", "13300004321", "工地欠薪半年没有发", "同意" }) await Say(t);
+        var reference = Reference(await Say("确认提交"));
+
+        // Each guess from a fresh conversation and a fresh user: only the per-reference count can stop it.
+        for (var i = 0; i < 5; i++)
+        {
+            var user = "guesser-" + i;
+            await _engine.HandleAsync(new InboundMessage("g" + i, user, "test", "查询进度 " + reference), CancellationToken.None);
+            var wrong = (await _engine.HandleAsync(new InboundMessage("g" + i, user, "test", (1000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)), CancellationToken.None))[^1];
+            Assert.Contains(wrong.Lead, new[] { IntakeTexts.StatusNoMatch, IntakeTexts.StatusLocked });
+        }
+        await _engine.HandleAsync(new InboundMessage("owner", "owner", "test", "查询进度 " + reference), CancellationToken.None);
+        var locked = (await _engine.HandleAsync(new InboundMessage("owner", "owner", "test", "4321"), CancellationToken.None))[^1];
+        Assert.Equal(IntakeTexts.StatusLocked, locked.Lead);
+        Assert.Equal(5, (await _cases.CountStatusCheckFailuresAsync(reference, "", DateTimeOffset.UtcNow.AddDays(-1), default)).ForReference);
+
+        await _engine.HandleAsync(new InboundMessage("n", "n", "test", "查询进度 TJ-260101-AAAA"), CancellationToken.None);
+        var unknown = (await _engine.HandleAsync(new InboundMessage("n", "n", "test", "4321"), CancellationToken.None))[^1];
+        Assert.Equal(IntakeTexts.StatusNoMatch, unknown.Lead);
     }
 
     [Fact]

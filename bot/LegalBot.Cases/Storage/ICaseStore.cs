@@ -28,6 +28,15 @@ public interface ICaseStore
 
     Task<IReadOnlyList<CaseNotification>> ListNotificationsAsync(string? reference, CancellationToken cancellationToken);
 
+    /// <summary>Counts a failed progress query (unknown reference or wrong phone digits) against the reference and the client.</summary>
+    Task RecordStatusCheckFailureAsync(string reference, string client, CancellationToken cancellationToken);
+
+    /// <summary>Failed progress queries since <paramref name="since"/>, for that reference (from anyone) and by that client (for any reference).</summary>
+    Task<StatusCheckFailures> CountStatusCheckFailuresAsync(string reference, string client, DateTimeOffset since, CancellationToken cancellationToken);
+
     /// <summary>Erases the personal fields of closed and referred cases last changed before <paramref name="cutoff"/>; returns how many.</summary>
     Task<int> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
 }
+
+/// <summary>Failed progress queries counted for a lock: on one reference from all conversations, and by one client.</summary>
+public sealed record StatusCheckFailures(int ForReference, int ForClient);

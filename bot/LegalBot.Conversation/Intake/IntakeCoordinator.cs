@@ -10,6 +10,12 @@ public sealed record IntakeOptions
 {
     /// <summary>Days a finished case keeps its personal data (stated in the consent text; enforced by purge).</summary>
     public int RetentionDays { get; init; } = 365;
+
+    /// <summary>Failed progress queries a day on one reference, from all conversations together, before it is locked for the day.</summary>
+    public int StatusFailuresPerReferencePerDay { get; init; } = 5;
+
+    /// <summary>Failed progress queries a day by one channel user, over all references.</summary>
+    public int StatusFailuresPerClientPerDay { get; init; } = 10;
 }
 
 /// <summary>What the coordinator did with a message.</summary>
@@ -64,10 +70,18 @@ public sealed class IntakeCoordinator(Func<OfficeDirectory> offices, ICaseStore 
                 return Reply(state with { Dialog = q.State }, await PromptReplyAsync(q.State, q.Prompt, basis, cancellationToken).ConfigureAwait(false));
             case DialogOutcome.Ended ended:
                 return Reply(state with { Dialog = null }, Simple(ReplyKind.Intake, RouteOf(state.Dialog?.Flow), ended.Message, Card(ended.Office)));
-            case DialogOutcome.Submit submit:
-                return await SubmitAsync(message, state, submit.State, directory, cancellationToken).ConfigureAwait(false);
-            case DialogOutcome.CheckStatus check:
-                return await CheckStatusAsync(state, check, directory, basis, cancellationToken).ConfigureAwait(false);
+            case DialogOutcome.Submit or DialogOutcome.CheckStatus:
+                try
+                {
+                    return outcome is DialogOutcome.Submit submit
+                        ? await SubmitAsync(message, state, submit.State, directory, cancellationToken).ConfigureAwait(false)
+                        : await CheckStatusAsync(message, state, (DialogOutcome.CheckStatus)outcome, directory, cancellationToken).ConfigureAwait(false);
+                }
+                catch (CaseStoreUnavailableException)
+                {
+                    // Nothing is lost: the dialog stays where it was, and the same 确认提交 files it once the database answers.
+                    return Reply(state, Simple(ReplyKind.Intake, RouteOf(state.Dialog?.Flow), IntakeTexts.CasesUnavailable, null));
+                }
             default:
                 throw new InvalidOperationException("unknown dialog outcome " + outcome.GetType().Name);
         }
@@ -123,27 +137,33 @@ public sealed class IntakeCoordinator(Func<OfficeDirectory> offices, ICaseStore 
         return Reply(state with { Dialog = null, LastCaseReference = reference }, reply);
     }
 
-    private async Task<IntakeTurn> CheckStatusAsync(ConversationState state, DialogOutcome.CheckStatus check, OfficeDirectory directory,
-        BasisLookup basis, CancellationToken cancellationToken)
+    /// <summary>
+    /// Shows a case's status to whoever knows its reference and the last 4 digits of the applicant's mobile. An
+    /// unknown reference and wrong digits get the same reply (no telling which references exist), and failures
+    /// are counted in the case store per reference across conversations and per channel user, so starting a new
+    /// query or a new conversation does not reset the lock.
+    /// </summary>
+    private async Task<IntakeTurn> CheckStatusAsync(InboundMessage message, ConversationState state, DialogOutcome.CheckStatus check, OfficeDirectory directory,
+        CancellationToken cancellationToken)
     {
+        var now = time.GetUtcNow();
+        var failures = await cases.CountStatusCheckFailuresAsync(check.Reference, message.UserId, now.AddDays(-1), cancellationToken).ConfigureAwait(false);
+        if (failures.ForReference >= options.StatusFailuresPerReferencePerDay || failures.ForClient >= options.StatusFailuresPerClientPerDay)
+            return Reply(state with { Dialog = null }, Simple(ReplyKind.Intake, Routes.Consult, IntakeTexts.StatusLocked, null));
         var found = await cases.GetAsync(check.Reference, cancellationToken).ConfigureAwait(false);
-        if (found is null)
-        {
-            var again = check.State.With((IntakeSteps.Reference, null)) with { Step = IntakeSteps.Reference };
-            return Reply(state with { Dialog = again }, await PromptReplyAsync(again,
-                new DialogPrompt(IntakeTexts.StatusNotFound(check.Reference), [], []), basis, cancellationToken).ConfigureAwait(false));
-        }
-        if (found.Applicant is { } a && a.Mobile.EndsWith(check.PhoneTail, StringComparison.Ordinal))
+        if (found?.Applicant is { } a && a.Mobile.EndsWith(check.PhoneTail, StringComparison.Ordinal))
         {
             var status = IntakeTexts.StatusNames[found.Status.ToWire()];
             var updated = found.UpdatedAt.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
             return Reply(state with { Dialog = null }, new OutboundReply(ReplyKind.CaseStatus, RouteOf(found.Kind == CaseKind.LegalAid ? IntakeSteps.LegalAidFlow : IntakeSteps.MediationFlow),
                 IntakeTexts.StatusReply(found.Reference, status, updated), null, [], [], [], [], 1.0, null, Card(directory.Get(found.OfficeId))));
         }
-        var failures = check.State.Failures + 1;
-        if (failures >= 3) return Reply(state with { Dialog = null }, Simple(ReplyKind.Intake, Routes.Consult, IntakeTexts.StatusLocked, null));
-        var retry = check.State with { Failures = failures };
-        return Reply(state with { Dialog = retry }, Simple(ReplyKind.Intake, Routes.Consult, IntakeTexts.StatusWrongPhone + "\n" + IntakeTexts.StatusAskPhone, null));
+        await cases.RecordStatusCheckFailureAsync(check.Reference, message.UserId, cancellationToken).ConfigureAwait(false);
+        var inDialog = check.State.Failures + 1;
+        if (inDialog >= 3 || failures.ForReference + 1 >= options.StatusFailuresPerReferencePerDay || failures.ForClient + 1 >= options.StatusFailuresPerClientPerDay)
+            return Reply(state with { Dialog = null }, Simple(ReplyKind.Intake, Routes.Consult, IntakeTexts.StatusLocked, null));
+        var again = check.State with { Failures = inDialog };
+        return Reply(state with { Dialog = again }, Simple(ReplyKind.Intake, Routes.Consult, IntakeTexts.StatusNoMatch, null));
     }
 
     private static async Task<OutboundReply> PromptReplyAsync(DialogState dialog, DialogPrompt prompt, BasisLookup basis, CancellationToken cancellationToken)

@@ -183,6 +183,8 @@ public static class IntakeDialog
             }
             case PhoneTail:
             {
+                // A corrected reference may come instead of the digits.
+                if (LegalBot.Cases.ReferenceNumbers.Find(text) is { } corrected) return Advance(state.With((Reference, corrected)), offices, retentionDays, []);
                 var digits = IntakeInput.Compact(text);
                 if (digits.Length != 4 || !digits.All(char.IsAsciiDigit))
                     return question ? Pause(state) : Retry(state, IntakeTexts.StatusPhoneInvalid, offices, retentionDays);

@@ -141,9 +141,11 @@ public static class IntakeTexts
     public const string StatusAskReference = "请发送您的申请编号，例如“FY-261122-K7M3”。";
     public const string StatusAskPhone = "为了保护您的信息，请输入申请时所留手机号码的后 4 位。";
     public const string StatusPhoneInvalid = "请输入 4 位数字。";
-    public const string StatusWrongPhone = "手机号码后 4 位不对，请再试一次。";
-    public const string StatusLocked = "验证没有通过。为了保护申请人的信息，请带身份证到受理机构查询，或拨打 12348。";
-    public static string StatusNotFound(string reference) => $"没有找到编号为 {reference} 的申请，请核对后再发一次。";
+    public const string CasesUnavailable = "系统正在维护，暂时不能提交或查询申请，您填写的内容已经保存。请过几分钟再发送一次，或拨打 12348。";
+
+    /// <summary>One reply for an unknown reference and for wrong digits: nobody learns which references exist.</summary>
+    public const string StatusNoMatch = "申请编号和手机号码后 4 位对不上。请核对编号；编号没错的话，请重新输入手机号码后 4 位（也可以发送正确的编号）。";
+    public const string StatusLocked = "验证没有通过，今天不能再在线查询这个申请。为了保护申请人的信息，请带身份证到受理机构查询，或拨打 12348。";
     public static string StatusReply(string reference, string status, string updated) => $"您的申请 {reference} 目前的状态是：**{status}**（更新于 {updated}）。";
     public static readonly IReadOnlyDictionary<string, string> StatusNames = new Dictionary<string, string>
     {
