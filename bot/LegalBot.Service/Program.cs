@@ -36,6 +36,19 @@ builder.Services.AddOptions<BotOptions>().BindConfiguration(BotOptions.Section).
     .Validate(o => string.IsNullOrEmpty(o.MicrosoftAppId) == string.IsNullOrEmpty(o.MicrosoftAppPassword),
         "Bot:MicrosoftAppId and Bot:MicrosoftAppPassword must be set together").ValidateOnStart();
 builder.Services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<NetworkOptions>().BindConfiguration(NetworkOptions.Section)
+    .Validate(o => o.KnownProxies.All(p => System.Net.IPAddress.TryParse(p, out _)), "Network:KnownProxies must be IP addresses (e.g. 127.0.0.1 for a same-host nginx)").ValidateOnStart();
+// Forwarded headers only from the proxies the operator named: anyone else could claim any address.
+builder.Services.AddOptions<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>().Configure<IOptions<NetworkOptions>>((f, network) =>
+{
+    f.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto;
+    f.KnownProxies.Clear();
+    f.KnownIPNetworks.Clear();
+    foreach (var proxy in network.Value.KnownProxies) f.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+    f.ForwardLimit = 1;
+});
+builder.Services.AddLegalBotRateLimits();
 builder.Services.AddOptions<StaffOptions>().BindConfiguration(StaffOptions.Section)
     .Validate(o => o.Keys.All(k => k.Office.Length > 0 && k.Worker.Length > 0 && LegalBot.Cases.Privacy.ApiKeys.IsHash(k.KeyHash)),
         "every Staff:Keys entry needs Office, Worker and KeyHash (sha256:<64 hex>, from `legalbot staff-key`)").ValidateOnStart();
@@ -43,7 +56,9 @@ builder.Services.AddOptions<CasesOptions>().BindConfiguration(CasesOptions.Secti
     .Validate(o => o.Database != CaseStorageSettings.Postgres || !string.IsNullOrWhiteSpace(o.ConnectionString),
         "Cases:ConnectionString is required when Cases:Database is postgresql")
     .Validate(o => string.IsNullOrWhiteSpace(o.EncryptionKey) || LegalBot.Cases.Privacy.AesGcmFieldProtector.IsValidKey(o.EncryptionKey),
-        "Cases:EncryptionKey must be base64 of 32 random bytes").ValidateOnStart();
+        "Cases:EncryptionKey must be base64 of 32 random bytes")
+    .Validate(o => o.Database != CaseStorageSettings.Postgres || !string.IsNullOrWhiteSpace(o.EncryptionKey),
+        "Cases:EncryptionKey is required with postgresql (every instance must encrypt with the same key)").ValidateOnStart();
 builder.Services.AddOptions<WeChatOptions>().BindConfiguration(WeChatOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<WeComOptions>().BindConfiguration(WeComOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<WeChatOptionsValidator>();
@@ -54,23 +69,10 @@ builder.Services.AddOptions<NotificationOptions>().BindConfiguration(Notificatio
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<KnowledgeHost>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<KnowledgeHost>());
-builder.Services.AddSingleton(sp =>
-{
-    var data = sp.GetRequiredService<IOptions<DataOptions>>().Value;
-    var o = sp.GetRequiredService<IOptions<CasesOptions>>().Value;
-    var storage = CaseStorage.OpenAsync(new CaseStorageSettings(data.Path, o.Database, o.ConnectionString, o.EncryptionKey),
-        sp.GetRequiredService<TimeProvider>(), CancellationToken.None).GetAwaiter().GetResult();
-    if (storage.KeyCreated)
-        sp.GetRequiredService<ILogger<CaseStorage>>().LogWarning("created {Path}: it encrypts personal data, back it up or set Cases__EncryptionKey", Path.Combine(data.Path, "cases.key"));
-    return storage;
-});
-builder.Services.AddSingleton<ICaseStore>(sp => sp.GetRequiredService<CaseStorage>().Store);
-builder.Services.AddSingleton<IConversationStore>(sp =>
-{
-    var data = sp.GetRequiredService<IOptions<DataOptions>>().Value;
-    return SqliteConversationStore.OpenAsync(Path.Combine(data.Path, "conversations.db"), CancellationToken.None,
-        sp.GetRequiredService<CaseStorage>().Protector).GetAwaiter().GetResult();
-});
+// Opened (and checked) by DataStores.OpenAsync below, before anything serves.
+builder.Services.AddSingleton<DataStores>();
+builder.Services.AddSingleton<ICaseStore>(sp => sp.GetRequiredService<DataStores>().Cases);
+builder.Services.AddSingleton(sp => sp.GetRequiredService<DataStores>().Conversations);
 builder.Services.AddSingleton(sp => new IntakeCoordinator(() => sp.GetRequiredService<KnowledgeHost>().Offices, sp.GetRequiredService<ICaseStore>(),
     new IntakeOptions { RetentionDays = sp.GetRequiredService<IOptions<CasesOptions>>().Value.RetentionDays }, sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName);
@@ -86,16 +88,22 @@ builder.Services.AddSingleton(sp =>
 });
 builder.Services.AddSingleton<IConversationHandler>(sp => sp.GetRequiredService<ConversationEngine>());
 builder.Services.AddSingleton<IMessageRateGate>(sp => new TokenBucketRateGate(sp.GetRequiredService<IOptions<ConversationOptions>>().Value.MessagesPerMinute));
+builder.Services.AddSingleton(sp => new RateGates(sp.GetRequiredService<IMessageRateGate>(),
+    new TokenBucketRateGate(sp.GetRequiredService<IOptions<LimitsOptions>>().Value.MessagesPerMinutePerClient)));
+builder.Services.AddSingleton(sp => sp.GetRequiredService<DataStores>().Tokens);
 builder.Services.AddSingleton(sp =>
 {
-    var data = sp.GetRequiredService<IOptions<DataOptions>>().Value;
-    var key = DirectLineTokens.LoadOrCreateKeyAsync(Path.Combine(data.Path, "directline.key"), CancellationToken.None).GetAwaiter().GetResult();
-    var minutes = sp.GetRequiredService<IOptions<ConversationOptions>>().Value.DirectLineTokenMinutes;
-    return new DirectLineTokens(key, sp.GetRequiredService<TimeProvider>(), TimeSpan.FromMinutes(minutes));
+    var l = sp.GetRequiredService<IOptions<LimitsOptions>>().Value;
+    return new DirectLineService(sp.GetRequiredService<IConversationHandler>(), sp.GetRequiredService<DirectLineTokens>(), sp.GetRequiredService<RateGates>(),
+        sp.GetRequiredService<TimeProvider>(), new DirectLineLimits(l.MaxConversations, TimeSpan.FromMinutes(l.ConversationIdleMinutes),
+            l.MaxActivitiesPerConversation, l.MaxBytesPerConversation));
 });
-builder.Services.AddSingleton<DirectLineService>();
-builder.Services.AddSingleton<BotMessageProcessor>();
-builder.Services.AddHttpClient("connector", c => c.Timeout = TimeSpan.FromSeconds(15));
+builder.Services.AddHostedService<DirectLineJanitor>();
+builder.Services.AddSingleton(sp => new BotMessageProcessor(sp.GetRequiredService<IConversationHandler>(), sp.GetRequiredService<IMessageRateGate>(),
+    sp.GetRequiredService<TimeProvider>()));
+// Replies go only where ServiceUrlPolicy allowed: a redirect must not take them anywhere else.
+builder.Services.AddHttpClient("connector", c => c.Timeout = TimeSpan.FromSeconds(15))
+    .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
 builder.Services.AddSingleton<IConnectorTokenProvider>(sp =>
 {
     var o = sp.GetRequiredService<IOptions<BotOptions>>().Value;
@@ -109,7 +117,8 @@ builder.Services.AddSingleton(sp =>
 {
     var o = sp.GetRequiredService<IOptions<BotOptions>>().Value;
     return new BotAuthentication(string.IsNullOrEmpty(o.MicrosoftAppId) ? null
-        : new ChannelAuthenticator(o.MicrosoftAppId, o.Issuer, o.OpenIdMetadataUrl, sp.GetRequiredService<IHttpClientFactory>().CreateClient("connector")));
+        : new ChannelAuthenticator(o.MicrosoftAppId, o.Issuer, o.OpenIdMetadataUrl, sp.GetRequiredService<IHttpClientFactory>().CreateClient("connector")),
+        o.AllowAnonymous, new ServiceUrlPolicy(o.ChannelDomains.Count > 0 ? o.ChannelDomains : ServiceUrlPolicy.DefaultChannelDomains));
 });
 builder.Services.AddWeChatChannels(builder.Configuration);
 
@@ -123,6 +132,10 @@ app.UseExceptionHandler(errors => errors.Run(async context =>
     context.Response.StatusCode = badRequest ? 400 : 500;
     await context.Response.WriteAsJsonAsync(new { error = badRequest ? "bad request" : "internal error" });
 }));
+// Only with proxies named: ForwardedHeadersMiddleware with no known proxies believes anyone's X-Forwarded-For.
+if (app.Services.GetRequiredService<IOptions<NetworkOptions>>().Value.KnownProxies.Count > 0) app.UseForwardedHeaders();
+app.UseRateLimiter();
+app.UseStaffSecurityHeaders();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 // The Web Chat bundle is copied beside the binaries at build time (see the .csproj), served as /lib/webchat.js.
@@ -130,23 +143,41 @@ var webChatFolder = Path.Combine(AppContext.BaseDirectory, "webchat");
 if (Directory.Exists(webChatFolder))
     app.UseStaticFiles(new StaticFileOptions { FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(webChatFolder), RequestPath = "/lib" });
 
-app.MapGet("/healthz", (KnowledgeHost host) => Results.Json(new { status = "ok", documents = host.Status.Documents, chunks = host.Status.Chunks }));
+// Liveness: the process answers. Readiness: it can also take cases and keep conversations (see DataStores).
+app.MapGet("/healthz", (KnowledgeHost host, DirectLineService directLine) => Results.Json(new
+{
+    status = "ok", documents = host.Status.Documents, chunks = host.Status.Chunks, webChatConversations = directLine.ConversationCount,
+}));
+app.MapGet("/readyz", async (DataStores stores, KnowledgeHost host, CancellationToken ct) =>
+{
+    var problems = (await stores.ReadinessProblemsAsync(ct)).ToList();
+    if (host.Status.LastRefresh is null) problems.Add("knowledge: not indexed yet");
+    return Results.Json(new { status = problems.Count == 0 ? "ready" : "not ready", problems }, statusCode: problems.Count == 0 ? 200 : 503);
+});
 app.MapBotFramework();
 app.MapDirectLine();
 app.MapStaff();
 
 try
 {
+    // Stores first: a missing key or an emptied database stops the service here, naming the file.
+    await app.Services.GetRequiredService<DataStores>().OpenAsync(CancellationToken.None);
     // Inside the try: mapping builds the processors, which validates their options.
     if (app.Services.GetRequiredService<IOptions<WeChatOptions>>().Value.Enabled) app.MapWeChat(WeChatEndpoints.OfficialAccount);
     if (app.Services.GetRequiredService<IOptions<WeComOptions>>().Value.Enabled) app.MapWeChat(WeChatEndpoints.WeCom);
     await app.RunAsync();
-    return 0;
+    return Environment.ExitCode;
 }
 catch (OptionsValidationException ex)
 {
     // A configuration mistake is an operator error: say what to fix, no stack trace.
     await Console.Error.WriteLineAsync("legalbot: invalid configuration: " + string.Join("; ", ex.Failures));
+    return 2;
+}
+catch (StoreIntegrityException ex)
+{
+    // Restarting will not fix a missing key or an emptied database: exit 2 (systemd does not restart it).
+    await Console.Error.WriteLineAsync($"legalbot: {ex.Component}: {ex.Message}");
     return 2;
 }
 catch (LegalBot.Knowledge.Index.Qdrant.QdrantException ex)
@@ -155,10 +186,10 @@ catch (LegalBot.Knowledge.Index.Qdrant.QdrantException ex)
     await Console.Error.WriteLineAsync("legalbot: knowledge index unavailable: " + ex.Message);
     return 3;
 }
-catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidDataException or ArgumentException)
+catch (System.Data.Common.DbException ex)
 {
-    await Console.Error.WriteLineAsync("legalbot: case database unavailable: " + ex.Message);
-    return 2;
+    await Console.Error.WriteLineAsync("legalbot: case store: " + ex.Message);
+    return 3;
 }
 
 // The optional LLM path (Llm__Endpoint): a Semantic Kernel writer whose answers are verified against the sources.

@@ -72,6 +72,42 @@ internal sealed class ServiceProcess : IAsyncDisposable
         throw new TimeoutException("service did not become healthy: " + service.Output);
     }
 
+    /// <summary>The process's resident memory now (Linux /proc), for tests that bound what a flood costs.</summary>
+    public long ResidentBytes
+    {
+        get
+        {
+            var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
+    /// <summary>Runs the service until it exits on its own (a refused start), returning its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string knowledge, string data, IDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo("dotnet", [ServiceDll, "--urls", $"http://127.0.0.1:{FreePort()}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(data)!,
+        };
+        info.Environment["Knowledge__Path"] = knowledge;
+        info.Environment["Data__Path"] = data;
+        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) info.Environment[k] = v;
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
     /// <summary>SIGKILL: no graceful shutdown, as a crash or an OOM kill would do.</summary>
     public void Kill()
     {

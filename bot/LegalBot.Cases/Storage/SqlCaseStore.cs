@@ -56,7 +56,86 @@ public sealed class SqlCaseStore : ICaseStore
             delivered_at BIGINT, last_error TEXT, UNIQUE (reference, office_id))
         """,
         "CREATE INDEX IF NOT EXISTS case_notifications_due ON case_notifications (delivered_at, next_attempt_at)",
+        "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        $"CREATE TABLE IF NOT EXISTS status_check_failures (id {identity}, reference TEXT NOT NULL, client TEXT NOT NULL, at BIGINT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS status_check_failures_by_reference ON status_check_failures (reference, at)",
+        "CREATE INDEX IF NOT EXISTS status_check_failures_by_client ON status_check_failures (client, at)",
     ];
+
+    private const string KeyCheckPlaintext = "legalbot-case-store";
+    private const string KeyCheckContext = "meta:key-check";
+
+    /// <summary>
+    /// The store's id, after proving the encryption key is the one its data was written with. A new store gets an
+    /// id and a key check; a store from before key checks is verified on one of its encrypted fields.
+    /// </summary>
+    /// <param name="expectedId">The id this data folder recorded, if any: a store without it is empty or replaced.</param>
+    /// <param name="location">How the store is named in messages (data/cases.db, or the PostgreSQL database).</param>
+    public async Task<string> VerifyIdentityAsync(string? expectedId, string location, string keySource, CancellationToken cancellationToken)
+    {
+        await using var c = await _db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var id = await MetaAsync(c, "store_id", cancellationToken).ConfigureAwait(false);
+        if (id is null)
+        {
+            if (expectedId is not null)
+                throw new StoreIntegrityException("case store", $"{location} is empty or was replaced: this data folder last held case store {expectedId}. " +
+                    $"Restore it from backup; to start afresh on purpose, remove the \"cases\" entry of {StoreMarker.FileName}");
+            if (await SampleEncryptedAsync(c, cancellationToken).ConfigureAwait(false) is { } sample && !CanRead(sample.Value, sample.Context))
+                throw KeyMismatch(location, keySource);
+            id = StoreMarker.NewId();
+            await Exec(c, null, "INSERT INTO meta (name, value) VALUES (@n, @v)", cancellationToken, ("@n", "store_id"), ("@v", id)).ConfigureAwait(false);
+            await Exec(c, null, "INSERT INTO meta (name, value) VALUES (@n, @v)", cancellationToken,
+                ("@n", "key_check"), ("@v", _protector.Protect(KeyCheckPlaintext, KeyCheckContext))).ConfigureAwait(false);
+            return id;
+        }
+        if (expectedId is not null && expectedId != id)
+            throw new StoreIntegrityException("case store", $"{location} is not the case store this data folder held ({expectedId}, found {id}); restore the right one");
+        var check = await MetaAsync(c, "key_check", cancellationToken).ConfigureAwait(false);
+        if (check is null || !CanRead(check, KeyCheckContext)) throw KeyMismatch(location, keySource);
+        return id;
+    }
+
+    /// <summary>Whether the store holds any case (before a key is created, a missing key file must not be replaced).</summary>
+    public async Task<bool> HoldsDataAsync(CancellationToken cancellationToken)
+    {
+        await using var c = await _db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(c, null, "SELECT COUNT(*) FROM cases");
+        var cases = Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        return cases > 0 || await MetaAsync(c, "key_check", cancellationToken).ConfigureAwait(false) is not null;
+    }
+
+    private static StoreIntegrityException KeyMismatch(string location, string keySource) =>
+        new("case store", $"{keySource} is not the key the data in {location} was encrypted with; restore the right key (a new one cannot read it)");
+
+    private bool CanRead(string value, string context)
+    {
+        try
+        {
+            return _protector.Unprotect(value, context) is not null;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return false;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<(string Value, string Context)?> SampleEncryptedAsync(DbConnection c, CancellationToken cancellationToken)
+    {
+        await using var cmd = Command(c, null, "SELECT reference, name_enc FROM cases WHERE name_enc IS NOT NULL ORDER BY created_at LIMIT 1");
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await r.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
+        return (r.GetString(1), FieldContext(r.GetString(0), "name"));
+    }
+
+    private static async Task<string?> MetaAsync(DbConnection c, string name, CancellationToken cancellationToken)
+    {
+        await using var cmd = Command(c, null, "SELECT value FROM meta WHERE name = @n", ("@n", name));
+        return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+    }
 
     private const string CaseColumns = """
         reference, kind, status, office_id, office_name, area, name_enc, mobile_enc, description_enc, details,
@@ -212,6 +291,27 @@ public sealed class SqlCaseStore : ICaseStore
             WHERE (@ref IS NULL OR reference = @ref) ORDER BY id
             """, cancellationToken, ("@ref", reference));
 
+    public async Task RecordStatusCheckFailureAsync(string reference, string client, CancellationToken cancellationToken)
+    {
+        using var _ = await _db.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var c = await _db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await Exec(c, null, "INSERT INTO status_check_failures (reference, client, at) VALUES (@ref, @client, @at)", cancellationToken,
+            ("@ref", reference), ("@client", client), ("@at", Ms(_time.GetUtcNow()))).ConfigureAwait(false);
+    }
+
+    public async Task<StatusCheckFailures> CountStatusCheckFailuresAsync(string reference, string client, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var c = await _db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        async Task<int> CountAsync(string sql, string value)
+        {
+            await using var cmd = Command(c, null, sql, ("@v", value), ("@since", Ms(since)));
+            return Convert.ToInt32(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return new StatusCheckFailures(
+            await CountAsync("SELECT COUNT(*) FROM status_check_failures WHERE reference = @v AND at >= @since", reference).ConfigureAwait(false),
+            await CountAsync("SELECT COUNT(*) FROM status_check_failures WHERE client = @v AND at >= @since", client).ConfigureAwait(false));
+    }
+
     public async Task<int> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         using var _ = await _db.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
@@ -224,6 +324,8 @@ public sealed class SqlCaseStore : ICaseStore
             UPDATE cases SET name_enc = NULL, mobile_enc = NULL, description_enc = NULL, purged_at = @now
             WHERE status IN ('closed', 'referred') AND updated_at < @cutoff AND purged_at IS NULL
             """, cancellationToken, ("@cutoff", Ms(cutoff)), ("@now", Ms(_time.GetUtcNow()))).ConfigureAwait(false);
+        // Failed progress queries matter for a day's lock and a month of staff review.
+        await Exec(c, tx, "DELETE FROM status_check_failures WHERE at < @old", cancellationToken, ("@old", Ms(_time.GetUtcNow().AddDays(-31)))).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return purged;
     }
@@ -271,7 +373,9 @@ public sealed class SqlCaseStore : ICaseStore
             cancellationToken, ("@ref", reference), ("@at", Ms(e.At)), ("@from", e.From?.ToWire()), ("@to", e.To.ToWire()), ("@actor", e.Actor),
             ("@note", note));
 
-    private string Protect(string value, string reference, string field) => _protector.Protect(value, $"case:{reference}:{field}");
+    private string Protect(string value, string reference, string field) => _protector.Protect(value, FieldContext(reference, field));
+
+    private static string FieldContext(string reference, string field) => $"case:{reference}:{field}";
 
     private static CaseStatus Status(string wire) =>
         CaseNames.TryParseStatus(wire, out var s) ? s : throw new InvalidDataException($"unknown case status '{wire}' in the database");

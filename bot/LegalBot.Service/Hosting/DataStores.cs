@@ -1,0 +1,155 @@
+using System.Data.Common;
+using LegalBot.Cases.Privacy;
+using LegalBot.Cases.Storage;
+using LegalBot.Channels.DirectLine;
+using LegalBot.Conversation.State;
+using Microsoft.Extensions.Options;
+
+namespace LegalBot.Service.Hosting;
+
+/// <summary>
+/// Opens everything the service keeps under <c>Data__Path</c> (or in PostgreSQL) before it serves: the web chat
+/// token key, the case store and the conversation store, refusing to start on anything that would lose or expose
+/// data (<see cref="StoreIntegrityException"/>: exit 2 with the file named). PostgreSQL that is not reachable yet
+/// is retried with backoff in the background; the service answers questions meanwhile and reports not ready.
+/// </summary>
+public sealed partial class DataStores(IOptions<DataOptions> data, IOptions<CasesOptions> cases, IOptions<ConversationOptions> conversation,
+    IOptions<LimitsOptions> limits, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<DataStores> logger) : IAsyncDisposable
+{
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private readonly CancellationTokenSource _stopping = new();
+    private CaseStorage? _storage;
+    private SqliteConversationStore? _conversations;
+    private DirectLineTokens? _tokens;
+    private IFieldProtector? _protector;
+    private string? _caseProblem;
+    private Task _retry = Task.CompletedTask;
+
+    /// <summary>The case store; calls fail with <see cref="CaseStoreUnavailableException"/> until it is open.</summary>
+    public DeferredCaseStore Cases { get; } = new();
+
+    public IConversationStore Conversations => _conversations ?? throw NotOpened();
+    public DirectLineTokens Tokens => _tokens ?? throw NotOpened();
+
+    /// <exception cref="StoreIntegrityException">A store is unsafe to open.</exception>
+    public async Task OpenAsync(CancellationToken cancellationToken)
+    {
+        var d = data.Value;
+        var c = cases.Value;
+        var keyPath = Path.Combine(d.Path, "directline.key");
+        try
+        {
+            var key = await DirectLineTokens.LoadOrCreateKeyAsync(keyPath, cancellationToken).ConfigureAwait(false);
+            _tokens = new DirectLineTokens(key, time, TimeSpan.FromMinutes(conversation.Value.DirectLineTokenMinutes));
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new StoreIntegrityException("web chat key", ex.Message);
+        }
+
+        var settings = new CaseStorageSettings(d.Path, c.Database, c.ConnectionString, c.EncryptionKey);
+        if (c.Database == CaseStorageSettings.Postgres)
+        {
+            // The key comes from configuration (validated at start), so conversations can be encrypted before the database answers.
+            _protector = AesGcmFieldProtector.FromBase64(c.EncryptionKey!);
+            if (!await TryOpenCasesAsync(settings, cancellationToken).ConfigureAwait(false))
+                _retry = RetryCasesAsync(settings, _stopping.Token);
+        }
+        else
+        {
+            await TryOpenCasesAsync(settings, cancellationToken).ConfigureAwait(false);
+            _protector = _storage!.Protector;
+        }
+
+        _conversations = await SqliteConversationStore.OpenAsync(Path.Combine(d.Path, "conversations.db"), cancellationToken, _protector,
+            limits.Value.StaffLogEntriesPerConversationPerDay, new StoreMarker(d.Path)).ConfigureAwait(false);
+    }
+
+    /// <summary>What keeps the service from being ready, or nothing.</summary>
+    public async Task<IReadOnlyList<string>> ReadinessProblemsAsync(CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        if (!Cases.IsOpen) problems.Add("case store: " + (_caseProblem ?? "opening"));
+        else
+        {
+            try { await Cases.ListAsync(new LegalBot.Cases.CaseQuery(Limit: 1), cancellationToken).ConfigureAwait(false); }
+            catch (DbException ex) { problems.Add("case store: " + ex.Message); }
+        }
+        try { await Conversations.GetStateAsync("readiness-probe", cancellationToken).ConfigureAwait(false); }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException) { problems.Add("conversation store: " + ex.Message); }
+        if (Tokens.Validate(Tokens.Issue("readiness-probe", "probe")) is null) problems.Add("web chat key: tokens do not verify");
+        return problems;
+    }
+
+    private async Task<bool> TryOpenCasesAsync(CaseStorageSettings settings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _storage = await CaseStorage.OpenAsync(settings, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (settings.Database == CaseStorageSettings.Postgres && ex is DbException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            _caseProblem = ex.Message;
+            LogCasesUnreachable(ex.Message);
+            return false;
+        }
+        if (_storage.KeyCreated) LogKeyCreated(settings.KeyPath);
+        Cases.Open(_storage.Store);
+        _caseProblem = null;
+        return true;
+    }
+
+    private async Task RetryCasesAsync(CaseStorageSettings settings, CancellationToken stopping)
+    {
+        var delay = TimeSpan.FromSeconds(1);
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(delay, time, stopping).ConfigureAwait(false);
+                if (await TryOpenCasesAsync(settings, stopping).ConfigureAwait(false))
+                {
+                    LogCasesOpened();
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (StoreIntegrityException ex)
+            {
+                // Reachable now, but unsafe: same as at start-up, stop with the reason.
+                LogFatal(ex.Component, ex.Message);
+                await Console.Error.WriteLineAsync($"legalbot: {ex.Component}: {ex.Message}").ConfigureAwait(false);
+                Environment.ExitCode = 2;
+                lifetime.StopApplication();
+                return;
+            }
+            delay = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, delay.Ticks * 2));
+        }
+    }
+
+    private static InvalidOperationException NotOpened() => new("data stores are not open yet (DataStores.OpenAsync runs before the service starts)");
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _retry.ConfigureAwait(false);
+        _stopping.Dispose();
+        _conversations?.Dispose();
+        if (_storage is not null) await _storage.DisposeAsync().ConfigureAwait(false);
+    }
+
+    [LoggerMessage(LogLevel.Warning, "created {Path}: it encrypts personal data, back it up or set Cases__EncryptionKey")]
+    private partial void LogKeyCreated(string path);
+
+    [LoggerMessage(LogLevel.Warning, "case database unreachable, retrying in the background (not ready meanwhile): {Message}")]
+    private partial void LogCasesUnreachable(string message);
+
+    [LoggerMessage(LogLevel.Information, "case database reachable: ready for cases")]
+    private partial void LogCasesOpened();
+
+    [LoggerMessage(LogLevel.Critical, "{Component}: {Message}")]
+    private partial void LogFatal(string component, string message);
+}
