@@ -9,6 +9,16 @@ using LegalBot.Knowledge.Text;
 namespace LegalBot.Knowledge;
 
 /// <summary>
+/// Everything the conversation engine reads from the knowledge folder, swapped whole on each refresh: the
+/// retriever (index + synonyms), the statute articles by reference, the crisis vocabulary, the known statutes and
+/// the office directory.
+/// </summary>
+public sealed record KnowledgeView(KnowledgeRetriever Retriever, StatuteIndex Statutes, CrisisLexicon Crisis, StatuteRegistry Registry, OfficeDirectory Offices)
+{
+    public IKnowledgeIndex Index => Retriever.Index;
+}
+
+/// <summary>
 /// A knowledge folder wired to an index and a retriever: what the CLI and the service open.
 /// <see cref="RefreshAsync"/> re-syncs with the folder (incrementally) and reloads the synonyms.
 /// </summary>
@@ -19,8 +29,7 @@ public sealed class KnowledgeBase : IDisposable
     private readonly ChunkEmbedder? _embedder;
     private readonly PassageReranker? _reranker;
     private readonly string _synonymsPath;
-    private volatile KnowledgeRetriever _retriever;
-    private volatile OfficeDirectory _offices = OfficeDirectory.Empty;
+    private volatile KnowledgeView _view;
 
     private readonly RetrievalSettings _settings;
 
@@ -34,7 +43,7 @@ public sealed class KnowledgeBase : IDisposable
         _reranker = reranker;
         _synonymsPath = synonymsPath;
         _settings = settings;
-        _retriever = CreateRetriever(SynonymTable.Empty);
+        _view = new KnowledgeView(CreateRetriever(SynonymTable.Empty), StatuteIndex.Empty, CrisisLexicon.Default, StatuteRegistry.Default, OfficeDirectory.Empty);
     }
 
     private KnowledgeRetriever CreateRetriever(SynonymTable synonyms) =>
@@ -47,13 +56,16 @@ public sealed class KnowledgeBase : IDisposable
     public IKnowledgeIndex Index => _index;
     /// <summary>The embedded index, when that is the backend.</summary>
     public EmbeddedIndex? EmbeddedIndex => _index as EmbeddedIndex;
-    public KnowledgeRetriever Retriever => _retriever;
+    public KnowledgeRetriever Retriever => _view.Retriever;
+
+    /// <summary>What the engine reads, as of the last refresh.</summary>
+    public KnowledgeView View => _view;
 
     /// <summary>The cross-encoder second stage, when one is configured.</summary>
     public PassageReranker? Reranker => _reranker;
 
     /// <summary>The office directory from the indexed <c>kind: office</c> files; swapped whole on each refresh.</summary>
-    public OfficeDirectory Offices => _offices;
+    public OfficeDirectory Offices => _view.Offices;
 
     /// <param name="folder">The knowledge folder.</param>
     /// <param name="dataDirectory">Where the index persists; null keeps it in memory.</param>
@@ -78,7 +90,7 @@ public sealed class KnowledgeBase : IDisposable
     {
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"knowledge folder not found: {folder}");
         var kb = new KnowledgeBase(folder, index, encoder, embedder, reranker, synonymsPath ?? KnowledgeFolder.SynonymsPath(folder), settings ?? RetrievalSettings.Default);
-        kb._offices = OfficeDirectory.FromDocuments(await index.GetDocumentsAsync(cancellationToken).ConfigureAwait(false));
+        kb._view = kb._view with { Offices = OfficeDirectory.FromDocuments(await index.GetDocumentsAsync(cancellationToken).ConfigureAwait(false)) };
         return kb;
     }
 
@@ -116,14 +128,20 @@ public sealed class KnowledgeBase : IDisposable
         return new IndexRunReport(changes, [.. diagnostics, .. problems], files, files, clock.Elapsed);
     }
 
-    /// <summary>Reloads the synonyms (a new retriever) and the office directory; returns synonym problems and the document count.</summary>
+    /// <summary>
+    /// Reloads the synonyms (a new retriever), crisis vocabulary, known statutes, statute articles and office directory,
+    /// and proves every reference against them; returns the problems found and the document count.
+    /// </summary>
     private async Task<(IReadOnlyList<KnowledgeDiagnostic> Problems, int Documents)> ReloadLexiconAsync(CancellationToken cancellationToken)
     {
         var (synonyms, problems) = await SynonymTable.LoadAsync(_synonymsPath, cancellationToken).ConfigureAwait(false);
-        _retriever = CreateRetriever(synonyms);
+        var (crisis, crisisProblems) = await CrisisLexicon.LoadAsync(Folder, cancellationToken).ConfigureAwait(false);
+        var (registry, registryProblems) = await StatuteRegistry.LoadAsync(Folder, cancellationToken).ConfigureAwait(false);
         var documents = await _index.GetDocumentsAsync(cancellationToken).ConfigureAwait(false);
-        _offices = OfficeDirectory.FromDocuments(documents);
-        return (problems, documents.Count);
+        var statutes = await StatuteIndex.BuildAsync(_index, cancellationToken).ConfigureAwait(false);
+        var references = await ReferenceCheck.RunAsync(_index, statutes, registry, cancellationToken).ConfigureAwait(false);
+        _view = new KnowledgeView(CreateRetriever(synonyms), statutes, crisis, registry, OfficeDirectory.FromDocuments(documents));
+        return ([.. problems, .. crisisProblems, .. registryProblems, .. references], documents.Count);
     }
 
     /// <summary>The sparse encoder for <paramref name="settings"/> (tokenizer + BM25F parameters); every backend uses it.</summary>
@@ -131,7 +149,7 @@ public sealed class KnowledgeBase : IDisposable
         new(settings.MaxGram == Tokenizer.Default.MaxGram ? Tokenizer.Default : new Tokenizer(settings.MaxGram), settings.Bm25);
 
     public Task<RetrievalResult> SearchAsync(string question, RetrievalOptions? options = null, CancellationToken cancellationToken = default) =>
-        _retriever.SearchAsync(question, options, cancellationToken);
+        _view.Retriever.SearchAsync(question, options, cancellationToken);
 
     public void Dispose()
     {

@@ -6,6 +6,18 @@ public enum DocumentKind
     Guide,
     Handbook,
     Office,
+    /// <summary>An everyday legal problem: citizens' wordings, a plain answer and its governing articles.</summary>
+    Matter,
+}
+
+/// <summary>
+/// An article a matter or guide relies on: the statute's short name (劳动合同法, 民法典) and the canonical label, with the
+/// words quoted from it when the file gives them (checked against the statute when the folder holds it).
+/// </summary>
+/// <param name="Line">Where the reference is written in its file (for problems), 0 when unknown.</param>
+public sealed record ArticleReference(string Law, string Article, string? Quote = null, int Line = 0)
+{
+    public override string ToString() => Law + Article;
 }
 
 /// <summary>Document-level metadata, shared by all of a document's chunks.</summary>
@@ -39,7 +51,9 @@ public sealed record DocumentInfo(
 /// <param name="HeadingPath">Part/chapter/section headings (statutes) or the section's heading path (guides).</param>
 /// <param name="Text">The chunk's Markdown source, paragraphs separated by newlines.</param>
 /// <param name="Line">1-based line in the source file where the chunk starts.</param>
-/// <param name="Hash">Content hash of label, headings and text.</param>
+/// <param name="Hash">Content hash of label, headings, text, questions and references.</param>
+/// <param name="Questions">Ways citizens ask what this chunk answers (a matter's 常见问法): a strongly weighted search field.</param>
+/// <param name="References">Articles the chunk relies on (a matter's references, a guide's inline citations).</param>
 public sealed record KnowledgeChunk(
     string Id,
     string DocumentId,
@@ -48,12 +62,18 @@ public sealed record KnowledgeChunk(
     IReadOnlyList<string> HeadingPath,
     string Text,
     int Line,
-    string Hash);
+    string Hash,
+    IReadOnlyList<string>? Questions = null,
+    IReadOnlyList<ArticleReference>? References = null)
+{
+    public IReadOnlyList<string> QuestionVariants => Questions ?? [];
+    public IReadOnlyList<ArticleReference> ArticleReferences => References ?? [];
+}
 
 public sealed record KnowledgeDocument(DocumentInfo Info, IReadOnlyList<KnowledgeChunk> Chunks);
 
-/// <summary>A problem in a knowledge file, reported as <c>path:line: message</c>.</summary>
-public sealed record KnowledgeDiagnostic(string Path, int Line, string Message)
+/// <summary>A problem in a knowledge file, reported as <c>path:line: message</c>. A warning does not stop the file from serving.</summary>
+public sealed record KnowledgeDiagnostic(string Path, int Line, string Message, bool IsWarning = false)
 {
-    public override string ToString() => $"{Path}:{Line}: {Message}";
+    public override string ToString() => IsWarning ? $"{Path}:{Line}: warning: {Message}" : $"{Path}:{Line}: {Message}";
 }

@@ -98,11 +98,23 @@ public static partial class MarkdownDocumentParser
         // An office file must also be a valid directory entry; otherwise its last good version keeps serving.
         if (kind == DocumentKind.Office && OfficeProfile.Parse(frontMatterYaml ?? "", frontMatterLine, path, docId, title, diagnostics) is null)
             return new ParseResult(null, diagnostics);
+        MatterProfile? matter = null;
+        if (kind == DocumentKind.Matter)
+        {
+            var sections = body.Sections.Where(x => x.Headings.Count > 0)
+                .GroupBy(x => x.Headings[^1], StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (g.First().Line, string.Join('\n', g.SelectMany(x => x.Pieces).Select(p => p.Text))), StringComparer.Ordinal);
+            matter = MatterProfile.Parse(frontMatterYaml ?? "", frontMatterLine, path, docId, title, sections, diagnostics);
+            if (matter is null) return new ParseResult(null, diagnostics);
+        }
         var part = front.Title is null && body.H1.Count > 1 ? body.H1[1] : null;
+        // Statutes as staff drop them in carry their date in the file name: 劳动合同法(2012-12-28).md.
+        var effective = front.Effective ?? (kind == DocumentKind.Regulation ? DateFromFileName(path) : null);
         var info = new DocumentInfo(docId, path, fileHash, title, part, kind, front.Region, front.Department,
-            front.Effective, front.Source, front.Tags, frontMatterYaml);
+            effective, front.Source, front.Tags, frontMatterYaml);
 
-        var chunks = kind == DocumentKind.Regulation && body.Articles.Count > 0
+        var chunks = matter is not null ? [MatterChunk(docId, matter, body)]
+            : kind == DocumentKind.Regulation && body.Articles.Count > 0
             ? BuildArticleChunks(docId, part, body, path, diagnostics)
             : BuildSectionChunks(docId, body);
         return diagnostics.Count > 0 ? new ParseResult(null, diagnostics) : new ParseResult(new KnowledgeDocument(info, chunks), diagnostics);
@@ -354,13 +366,50 @@ public static partial class MarkdownDocumentParser
     {
         var anchor = headings.Count == 0 ? "intro" : string.Join('/', headings);
         var chunkText = string.Join('\n', s.Pieces.Select(p => p.Text));
+        var references = InlineReferences(chunkText);
         return new KnowledgeChunk($"{docId}#{anchor}", docId, ordinal, null, headings, chunkText, s.Line,
-            ChunkHash(null, headings, chunkText));
+            ChunkHash(null, headings, chunkText, [], references), null, references.Count == 0 ? null : references);
     }
 
-    private static string ChunkHash(string? label, IReadOnlyList<string> headings, string text)
+    /// <summary>
+    /// A matter is one chunk: its answer as the text, its title as the heading, its wordings, and its references —
+    /// the listed ones first, then the articles its answer cites inline （《法律援助法》第二条）, which it relies on too.
+    /// </summary>
+    private static KnowledgeChunk MatterChunk(string docId, MatterProfile matter, Body body)
     {
-        var payload = string.Join('\u001f', [label ?? "", string.Join('\u001e', headings), text]);
+        var line = body.Sections.FirstOrDefault(x => x.Headings.Count > 0 && x.Headings[^1] == MatterProfile.AnswerHeading)?.Line ?? 1;
+        IReadOnlyList<string> headings = [matter.Title];
+        var references = matter.References.ToList();
+        foreach (var inline in InlineReferences(matter.Answer))
+            if (!references.Exists(r => r.Law == inline.Law && r.Article == inline.Article)) references.Add(inline with { Line = line });
+        return new KnowledgeChunk(docId + "#matter", docId, 0, null, headings, matter.Answer, line,
+            ChunkHash(null, headings, matter.Answer, matter.Questions, references), matter.Questions, references);
+    }
+
+    /// <summary>Citations written into a guide's text: （《法律援助法》第三十一条、第三十二条）.</summary>
+    public static IReadOnlyList<ArticleReference> InlineReferences(string text)
+    {
+        var found = new List<ArticleReference>();
+        foreach (Match m in InlineCitation().Matches(text))
+        {
+            var law = LawNames.Shorten(m.Groups[1].Value);
+            foreach (Match label in ArticleInList().Matches(m.Groups[2].Value))
+                if (ArticleLabel.TryParse(label.Value, out var parsed) && !found.Exists(r => r.Law == law && r.Article == parsed.ToString()))
+                    found.Add(new ArticleReference(law, parsed.ToString()));
+        }
+        return found;
+    }
+
+    private static DateOnly? DateFromFileName(string path) =>
+        FileNameDate().Match(Path.GetFileNameWithoutExtension(path)) is { Success: true } m
+        && DateOnly.TryParseExact(m.Groups[1].Value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d)
+            ? d : null;
+
+    private static string ChunkHash(string? label, IReadOnlyList<string> headings, string text,
+        IReadOnlyList<string>? questions = null, IReadOnlyList<ArticleReference>? references = null)
+    {
+        var payload = string.Join('\u001f', [label ?? "", string.Join('\u001e', headings), text,
+            string.Join('\u001e', questions ?? []), string.Join('\u001e', (references ?? []).Select(r => r.Law + r.Article + "|" + r.Quote))]);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(payload)).AsSpan(0, 16));
     }
 
@@ -379,4 +428,13 @@ public static partial class MarkdownDocumentParser
 
     [GeneratedRegex("[\u200b\u200c\u200d\u2060\ufeff]")]
     private static partial Regex ZeroWidth();
+
+    [GeneratedRegex(@"《([^《》\n]{2,40})》((?:第[零〇一二两三四五六七八九十百千0-9]+条(?:之[一二三四五六七八九十]+)?(?:第[一二三四五六七八九十]+[款项])*[、，和及与至]?)+)")]
+    private static partial Regex InlineCitation();
+
+    [GeneratedRegex(@"第[零〇一二两三四五六七八九十百千0-9]+条(?:之[一二三四五六七八九十]+)?")]
+    private static partial Regex ArticleInList();
+
+    [GeneratedRegex(@"[（(](\d{4}-\d{2}-\d{2})[)）]\s*$")]
+    private static partial Regex FileNameDate();
 }

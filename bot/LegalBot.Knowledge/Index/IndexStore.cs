@@ -11,7 +11,8 @@ namespace LegalBot.Knowledge.Index;
 /// </summary>
 internal sealed class IndexStore(string dataDirectory)
 {
-    private const int FormatVersion = 1;
+    // 2: chunks carry question wordings and article references (matters).
+    private const int FormatVersion = 2;
     private static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,

@@ -4,10 +4,12 @@ using LegalBot.Knowledge.Text;
 namespace LegalBot.Knowledge.Index;
 
 /// <summary>
-/// BM25F parameters. A chunk has four fields: the document title, its heading path, its lead paragraph
-/// (an article's stem — "有下列情形之一的，…可以申请行政复议：" — or a section's first paragraph) and the rest
-/// (further paragraphs, enumerated items). Each field is length-normalised on its own, so a long list of
-/// items does not bury the stem that states what the article is about.
+/// BM25F parameters. A chunk has five fields: the document title, its heading path, its lead paragraph
+/// (an article's stem — "有下列情形之一的，…可以申请行政复议：" — or a section's first paragraph), the rest
+/// (further paragraphs, enumerated items), and the ways citizens ask what it answers (a matter's 常见问法).
+/// Each field is length-normalised on its own, so a long list of items does not bury the stem that states what
+/// the article is about. Question wordings are not length-normalised: every matter has a dozen or more, and
+/// they are the strongest evidence that a citizen's words mean this problem.
 /// </summary>
 public sealed record Bm25Parameters(
     float K1 = 1.2f,
@@ -16,7 +18,9 @@ public sealed record Bm25Parameters(
     float LeadWeight = 2.0f,
     float RestWeight = 1.0f,
     float LeadB = 0.75f,
-    float RestB = 0.5f)
+    float RestB = 0.5f,
+    float QuestionWeight = 3.0f,
+    float QuestionB = 0f)
 {
     public static Bm25Parameters Default { get; } = new();
 }
@@ -28,7 +32,7 @@ public sealed record AnalyzedChunk(
     IReadOnlyDictionary<string, float>[] FieldFrequencies,
     int[] FieldLengths)
 {
-    public const int Title = 0, Heading = 1, Lead = 2, Rest = 3, FieldCount = 4;
+    public const int Title = 0, Heading = 1, Lead = 2, Rest = 3, Questions = 4, FieldCount = 5;
 
     public IEnumerable<string> Terms => FieldFrequencies.SelectMany(f => f.Keys).Distinct(StringComparer.Ordinal);
 }
@@ -56,7 +60,7 @@ public sealed class SparseEncoder(Tokenizer tokenizer, Bm25Parameters parameters
         // A statute's headings are broad chapter names and stay in the heading field.
         if (chunk.ArticleLabel is null && chunk.HeadingPath.Count > 0) lead = chunk.HeadingPath[^1] + " " + lead;
         var rest = newline < 0 ? "" : chunk.Text[(newline + 1)..];
-        var fields = new[] { titleText, string.Join(' ', headings), lead, rest }.Select(Tokenizer.Analyze).ToArray();
+        var fields = new[] { titleText, string.Join(' ', headings), lead, rest, string.Join('\n', chunk.QuestionVariants) }.Select(Tokenizer.Analyze).ToArray();
         return new AnalyzedChunk(chunk, document, fields.Select(Count).ToArray(), fields.Select(f => f.Count).ToArray());
     }
 
@@ -64,7 +68,7 @@ public sealed class SparseEncoder(Tokenizer tokenizer, Bm25Parameters parameters
     public static float[] AverageLengths(IReadOnlyCollection<AnalyzedChunk> chunks)
     {
         var avg = new float[AnalyzedChunk.FieldCount];
-        if (chunks.Count == 0) return [1, 1, 1, 1];
+        if (chunks.Count == 0) return [1, 1, 1, 1, 1];
         for (var f = 0; f < avg.Length; f++) avg[f] = Math.Max(1f, (float)chunks.Average(c => c.FieldLengths[f]));
         return avg;
     }
@@ -73,8 +77,8 @@ public sealed class SparseEncoder(Tokenizer tokenizer, Bm25Parameters parameters
     public Dictionary<string, float> Encode(AnalyzedChunk chunk, float[] averageLengths)
     {
         var p = Parameters;
-        Span<float> weights = [p.TitleWeight, p.HeadingWeight, p.LeadWeight, p.RestWeight];
-        Span<float> bs = [0f, 0f, p.LeadB, p.RestB];
+        Span<float> weights = [p.TitleWeight, p.HeadingWeight, p.LeadWeight, p.RestWeight, p.QuestionWeight];
+        Span<float> bs = [0f, 0f, p.LeadB, p.RestB, p.QuestionB];
         Span<float> norm = stackalloc float[AnalyzedChunk.FieldCount];
         for (var f = 0; f < norm.Length; f++)
             norm[f] = weights[f] / (1 - bs[f] + bs[f] * chunk.FieldLengths[f] / averageLengths[f]);

@@ -24,18 +24,25 @@ public sealed record EvalMetrics(int N, double Hit1, double Hit5, double Hit10, 
         FormattableString.Invariant($"n={N} hit@1={Hit1:F3} hit@5={Hit5:F3} hit@10={Hit10:F3} mrr@10={Mrr10:F3} recall@5={Recall5:F3}");
 }
 
-/// <summary>One question's ranked distinct articles.</summary>
-public sealed record EvalRun(EvalQuestion Question, List<(string Law, string Article)> Ranked)
+/// <summary>
+/// One question's ranking as ranks of articles: a statute article is one rank; a matter or guide section is one rank
+/// holding every article it references ("a matter at rank r counts the articles it references at rank r"). A rank
+/// that adds no article not already ranked is skipped, so k still counts distinct articles.
+/// </summary>
+public sealed record EvalRun(EvalQuestion Question, List<IReadOnlyList<(string Law, string Article)>> Ranks)
 {
     public IReadOnlyList<GoldArticle> Gold => Question.Gold ?? [];
 
-    /// <summary>0-based rank of the first gold article, or -1.</summary>
+    /// <summary>Every ranked article in order (a rank's articles in their listed order).</summary>
+    public List<(string Law, string Article)> Ranked => Ranks.SelectMany(r => r).ToList();
+
+    /// <summary>0-based rank of the first rank holding a gold article, or -1.</summary>
     public int FirstGoldRank
     {
         get
         {
             var keys = Gold.Select(g => Evaluation.Key(g.Law, g.Article)).ToHashSet();
-            return Ranked.FindIndex(keys.Contains);
+            return Ranks.FindIndex(r => r.Any(keys.Contains));
         }
     }
 }
@@ -58,7 +65,7 @@ public static class Evaluation
         return runs;
     }
 
-    public static EvalMetrics Score(IEnumerable<EvalRun> runs) => Score(runs.Select(r => (r.Gold, r.Ranked)).ToList());
+    public static EvalMetrics Score(IEnumerable<EvalRun> runs) => Score(runs.Select(r => (r.Gold, r.Ranks)).ToList());
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
 
@@ -89,40 +96,43 @@ public static class Evaluation
     public static (string Law, string Article) Key(string law, string article) =>
         (TextNormalizer.Normalize(LawNames.Shorten(law)), ArticleLabel.TryParse(article, out var l) ? l.ToString() : article.Trim());
 
-    /// <summary>Distinct article keys of a ranking, in order.</summary>
-    public static List<(string Law, string Article)> RankedArticles(IEnumerable<Index.ChunkHit> hits)
+    /// <summary>The ranks of articles of a ranking (see <see cref="EvalRun"/>).</summary>
+    public static List<IReadOnlyList<(string Law, string Article)>> RankedArticles(IEnumerable<Index.ChunkHit> hits)
     {
-        var seen = new List<(string, string)>();
+        var seen = new HashSet<(string, string)>();
+        var ranks = new List<IReadOnlyList<(string Law, string Article)>>();
         foreach (var h in hits)
         {
-            if (h.Chunk.ArticleLabel is null) continue;
-            var key = Key(h.Document.ShortTitle, h.Chunk.ArticleLabel);
-            if (!seen.Contains(key)) seen.Add(key);
+            IEnumerable<(string, string)> keys = h.Chunk.ArticleLabel is { } label
+                ? [Key(h.Document.ShortTitle, label)]
+                : h.Chunk.ArticleReferences.Select(r => Key(r.Law, r.Article));
+            var fresh = keys.Where(seen.Add).ToList();
+            if (fresh.Count > 0) ranks.Add(fresh);
         }
-        return seen;
+        return ranks;
     }
 
-    public static EvalMetrics Score(IReadOnlyList<(IReadOnlyList<GoldArticle> Gold, List<(string Law, string Article)> Ranked)> runs)
+    public static EvalMetrics Score(IReadOnlyList<(IReadOnlyList<GoldArticle> Gold, List<IReadOnlyList<(string Law, string Article)>> Ranks)> runs)
     {
         var scored = runs.Where(r => r.Gold.Count > 0).ToList();
         if (scored.Count == 0) return new EvalMetrics(0, 0, 0, 0, 0, 0);
         double h1 = 0, h5 = 0, h10 = 0, mrr = 0, r5 = 0;
-        foreach (var (gold, ranked) in scored)
+        foreach (var (gold, ranks) in scored)
         {
             var goldKeys = gold.Select(g => Key(g.Law, g.Article)).ToHashSet();
-            var first = ranked.FindIndex(goldKeys.Contains);
+            var first = ranks.FindIndex(r => r.Any(goldKeys.Contains));
             if (first == 0) h1++;
             if (first is >= 0 and < 5) h5++;
             if (first is >= 0 and < 10) { h10++; mrr += 1.0 / (first + 1); }
-            r5 += (double)ranked.Take(5).Count(goldKeys.Contains) / goldKeys.Count;
+            r5 += (double)ranks.Take(5).SelectMany(r => r).Distinct().Count(goldKeys.Contains) / goldKeys.Count;
         }
         double n = scored.Count;
         return new EvalMetrics(scored.Count, h1 / n, h5 / n, h10 / n, mrr / n, r5 / n);
     }
 
     /// <summary>
-    /// Share of questions with a gold article among the first <paramref name="k"/> distinct articles: the
-    /// first stage's recall, which bounds what a reranker over that many candidates can reach.
+    /// Share of questions with a gold article among the first <paramref name="k"/> ranks: the first stage's recall,
+    /// which bounds what a reranker over that many candidates can reach.
     /// </summary>
     public static double HitAt(IEnumerable<EvalRun> runs, int k)
     {

@@ -23,11 +23,14 @@ public sealed record RetrievalResult(AnalyzedQuery Query, IReadOnlyList<ChunkHit
     /// <see cref="QueryCoverage"/>), or the reranker's relevance when that is higher — the model reads meaning,
     /// so a passage in other words than the citizen's can still be vouched for.
     /// </summary>
+    /// <summary>Coverage of the question by the best hit's legal text alone (title, headings, text; no citizens' wordings).</summary>
+    public double LegalCoverage => QueryCoverage.Of(Query, Best, Attested, QueryCoverage.MinimumEvidence, wordings: false);
+
     public double Confidence
     {
         get
         {
-            var coverage = QueryCoverage.Of(Query, Best, Attested, QueryCoverage.MinimumEvidence);
+            var coverage = Math.Max(QueryCoverage.Of(Query, Best, Attested, QueryCoverage.MinimumEvidence), QueryCoverage.OfBestClause(Query, Best, Attested));
             return Reranked && Best is { Score: < double.MaxValue } best ? Math.Max(coverage, best.Score) : coverage;
         }
     }
@@ -119,9 +122,17 @@ public sealed class KnowledgeRetriever(IKnowledgeIndex index, QueryAnalyzer anal
     private List<ChunkHit> ApplyCoverage(AnalyzedQuery query, IReadOnlyList<ChunkHit> candidates, HashSet<string> attested)
     {
         var w = Analyzer.Weights.Coverage;
-        if (w <= 0) return candidates.ToList();
+        var v = Analyzer.Weights.Variant;
+        var queryBigrams = QueryCoverage.Bigrams(query.Core);
         return candidates
-            .Select(h => h with { Score = h.Score * (1 - w + w * QueryCoverage.Of(query, h, attested)) })
+            .Select(h =>
+            {
+                var score = w <= 0 ? h.Score : h.Score * (1 - w + w * QueryCoverage.Of(query, h, attested));
+                // A matter one of whose wordings says nearly what the citizen said is the one meant, even when another
+                // matter's pooled wordings share as many words.
+                if (v > 0 && h.Chunk.QuestionVariants.Count > 0) score *= 1 + v * QueryCoverage.BestVariantMatch(queryBigrams, h.Chunk);
+                return h with { Score = score };
+            })
             .OrderByDescending(h => h.Score)
             .ToList();
     }

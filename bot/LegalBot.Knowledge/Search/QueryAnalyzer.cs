@@ -6,7 +6,8 @@ namespace LegalBot.Knowledge.Search;
 /// <summary>Weights for query terms. Tuned with <c>legalbot eval</c>; see README "Retrieval quality".</summary>
 /// <param name="Coverage">Weight of query coverage when re-ranking the top candidates (0 = off).</param>
 /// <param name="Context">Weight of conversation context (a follow-up's previous question) relative to the question itself.</param>
-public sealed record QueryWeights(float Bigram = 1.0f, float Unigram = 0.35f, float Expansion = 0.7f, float Coverage = 0.3f, float Context = 0.4f)
+/// <param name="Variant">How much a matter's single closest wording (bigram Dice with the question) lifts its score.</param>
+public sealed record QueryWeights(float Bigram = 1.0f, float Unigram = 0.35f, float Expansion = 0.7f, float Coverage = 0.3f, float Context = 0.4f, float Variant = 0.5f)
 {
     public static QueryWeights Default { get; } = new();
 }

@@ -32,6 +32,8 @@ public sealed record RetrievalSettings(Bm25Parameters Bm25, QueryWeights Query, 
                 "exp" => s with { Query = s.Query with { Expansion = v } },
                 "gram" => s with { MaxGram = (int)v },
                 "cov" => s with { Query = s.Query with { Coverage = v } },
+                "var" => s with { Query = s.Query with { Variant = v } },
+                "q" => s with { Bm25 = s.Bm25 with { QuestionWeight = v } },
                 _ => throw new FormatException($"unknown tuning parameter '{kv[0]}'"),
             };
         }

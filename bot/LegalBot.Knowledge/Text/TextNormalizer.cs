@@ -80,4 +80,7 @@ public static partial class TextNormalizer
     }
 
     private static char TraditionalToSimplified(char c) => TraditionalMap.TryGetValue(c, out var s) ? s : c;
+
+    /// <summary>The cheap traditional → simplified folding of one character (see <see cref="Normalize"/>).</summary>
+    public static char ToSimplified(char c) => TraditionalToSimplified(c);
 }

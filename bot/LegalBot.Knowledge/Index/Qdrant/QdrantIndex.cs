@@ -28,7 +28,8 @@ public sealed class QdrantIndex : IKnowledgeIndex, IDisposable
     public const string SparseVectorName = "text";
     public const string DenseVectorName = "dense";
     public const double DriftLimit = 0.10;
-    private const int SchemaVersion = 1;
+    // 2: a fifth BM25F field (question wordings) and chunks with questions and references.
+    private const int SchemaVersion = 2;
     private const int PageSize = 256;
 
     private readonly QdrantClient _client;
@@ -442,7 +443,9 @@ public sealed class QdrantIndex : IKnowledgeIndex, IDisposable
         d.Id, d.SourcePath, d.FileHash, d.Title, d.Part, KindName(d.Kind), d.Region, d.Department,
         d.Effective?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), d.Source, d.Tags.Count == 0 ? null : d.Tags,
         c.Ordinal == 0 ? d.FrontMatter : null,
-        c.Id, c.Ordinal, c.ArticleLabel, c.HeadingPath, c.Text, c.Line, c.Hash, fieldLengths, live);
+        c.Id, c.Ordinal, c.ArticleLabel, c.HeadingPath, c.Text, c.Line, c.Hash, fieldLengths, live,
+        c.Questions is { Count: > 0 } q ? q : null,
+        c.References is { Count: > 0 } r ? r.Select(x => new ReferencePayload(x.Law, x.Article, x.Quote)).ToList() : null);
 
     private static DocumentInfo ToDocument(RecordPoint p) => ToDocument(p.Payload ?? throw new QdrantException("a point came back without payload"));
 
@@ -456,7 +459,8 @@ public sealed class QdrantIndex : IKnowledgeIndex, IDisposable
     private static KnowledgeChunk ToChunk(RecordPoint p) => ToChunk(p.Payload ?? throw new QdrantException("a point came back without payload"));
 
     private static KnowledgeChunk ToChunk(ChunkPayload p) =>
-        new(p.ChunkId, p.DocId, p.Ordinal, p.ArticleLabel, p.HeadingPath, p.Text, p.Line, p.ChunkHash);
+        new(p.ChunkId, p.DocId, p.Ordinal, p.ArticleLabel, p.HeadingPath, p.Text, p.Line, p.ChunkHash, p.Questions,
+            p.References?.Select(r => new ArticleReference(r.Law, r.Article, r.Quote)).ToList());
 
     private async Task<List<RecordPoint>> ScrollAllAsync(Filter filter, object withPayload, CancellationToken cancellationToken)
     {

@@ -147,4 +147,9 @@ internal sealed record ChunkPayload(
     int Line,
     string ChunkHash,
     int[] FieldLengths,
-    bool Live);
+    bool Live,
+    IReadOnlyList<string>? Questions = null,
+    IReadOnlyList<ReferencePayload>? References = null);
+
+/// <summary>An article a chunk relies on, as stored in its payload.</summary>
+internal sealed record ReferencePayload(string Law, string Article, string? Quote);
