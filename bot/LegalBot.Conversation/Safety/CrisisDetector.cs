@@ -1,0 +1,341 @@
+using System.Text;
+using LegalBot.Knowledge.Text;
+
+namespace LegalBot.Conversation.Safety;
+
+/// <summary>What the crisis check found: the categories in danger now (priority order) and the words that showed it.</summary>
+public sealed record CrisisAssessment(IReadOnlyList<CrisisCategory> Categories, IReadOnlyList<string> Evidence)
+{
+    public static readonly CrisisAssessment None = new([], []);
+
+    public bool IsEmergency => Categories.Count > 0;
+
+    public override string ToString() => IsEmergency
+        ? string.Join(", ", Categories.Select(c => c.Id)) + " (" + string.Join(", ", Evidence) + ")"
+        : "none";
+}
+
+/// <summary>
+/// Decides whether a message is about danger now, from the staff-editable <see cref="CrisisLexicon"/>:
+/// <list type="bullet">
+/// <item>a strong word (流血, 不想活了, 拿刀) is danger unless the time word governing it says past, hypothesis or
+/// already handled (去年, 如果, 住院), or it is negated (没流血) or marked as experience (被打过);</item>
+/// <item>a weak word (打我, 自杀, 车祸) is danger only with a "now" word governing it (正在, 刚被; 现在 and 今天 only
+/// when the clause is not a legal question such as 算不算, 怎么赔), a companion word of its category in the same
+/// sentence (车祸 + 流血, 被车撞 + 跑了), or, where allowed, an intent word right before it (要跳楼, 想自杀).</item>
+/// </list>
+/// The governing time word is the nearest one before the word in its sentence, else the first after it in its
+/// clause, so "去年被打过，现在他又拿刀砍我" is danger and "前几天被打了现在还疼" is not. Pure: no I/O.
+/// </summary>
+public sealed class CrisisDetector
+{
+    /// <summary>Danger from this probability of the learned model (chosen for recall over false alarms: README "Crisis detection").</summary>
+    public const double ClassifierThreshold = 0.45;
+
+    /// <summary>When a rule names the danger, the model only has to not rule it out (it learned that legal framing usually means "not now").</summary>
+    public const double ConfirmThreshold = 0.3;
+
+    /// <summary>The category the learned second opinion reports under (crisis.txt's [类别 general]).</summary>
+    public const string GeneralCategory = "general";
+
+    private const char Clause = '，';
+    private const char Sentence = '。';
+    private const char Masked = '＿';
+    private static readonly string[] Negations = ["没有", "没", "不是", "并没", "未", "别"];
+
+    private enum Marker { NowStrong, NowWeak, Past, Hypothetical, Handled }
+
+    private readonly CrisisClassifier? _classifier;
+
+    public CrisisDetector(CrisisLexicon lexicon)
+    {
+        Lexicon = lexicon;
+        _classifier = CrisisClassifier.Train(lexicon.Examples.Select(e => new CrisisExample(e.Text, e.Emergency)).ToList(), m => Signals(m).Names);
+    }
+
+    public CrisisLexicon Lexicon { get; }
+
+    /// <summary>
+    /// Danger now or not. With examples to learn from, the decision is the learned model's, which weighs the rules'
+    /// findings and the time words together with the message's own characters; without them, the rules decide.
+    /// The categories (and so the numbers) are the rules' when they name one, else the general one.
+    /// </summary>
+    public CrisisAssessment Assess(string? message)
+    {
+        if (string.IsNullOrWhiteSpace(message)) return CrisisAssessment.None;
+        var signals = Signals(message);
+        var found = signals.Found;
+        if (_classifier is null) return found.Count == 0 ? CrisisAssessment.None : new CrisisAssessment(found.Select(f => f.Category).ToList(), found.Select(f => f.Evidence).ToList());
+        var p = _classifier.Probability(message, signals.Names);
+        // A rule match told in the present (正在, 刚刚, 救命) stands whatever the model learned about legal framing.
+        var now = signals.Names.Contains(NowRule);
+        if (!now && p < (found.Count > 0 ? ConfirmThreshold : ClassifierThreshold)) return CrisisAssessment.None;
+        if (found.Count > 0) return new CrisisAssessment(found.Select(f => f.Category).ToList(), [.. found.Select(f => f.Evidence), FormattableString.Invariant($"p={p:F2}")]);
+        return Lexicon.Categories.FirstOrDefault(c => c.Id == GeneralCategory) is { } general
+            ? new CrisisAssessment([general], [FormattableString.Invariant($"learned p={p:F2}")])
+            : CrisisAssessment.None;
+    }
+
+    /// <summary>What the rules find in a message: the categories they name (with evidence) and named features for the model.</summary>
+    private (List<(CrisisCategory Category, string Evidence)> Found, List<string> Names) Signals(string message)
+    {
+        var text = Prepare(message);
+        var markers = FindMarkers(text);
+        var found = new List<(CrisisCategory, string)>();
+        var names = new List<string>();
+        foreach (var category in Lexicon.Categories)
+        {
+            if (FirstHit(text, markers, category, out var present) is not { } hit) continue;
+            found.Add((category, hit));
+            names.Add("rule:" + category.Id);
+            if (present) names.Add(NowRule);
+        }
+        if (found.Count > 0) names.Add("rule:any");
+        foreach (var kind in markers.Select(m => m.Kind).Distinct()) names.Add("time:" + kind);
+        if (Lexicon.LegalTopic.Any(p => Matches(text, p).Any())) names.Add("topic");
+        return (found, names);
+    }
+
+    /// <summary>The rules alone (no learned model), for calibration.</summary>
+    public bool RulesSay(string message) => Signals(message).Found.Count > 0;
+
+    /// <summary>The learned opinion's probability for a message (for calibration and staff checks).</summary>
+    public double? LearnedProbability(string message) => _classifier?.Probability(message, Signals(message).Names);
+
+    private const string NowRule = "rule:now";
+
+    /// <param name="present">The match is governed by a strong "now" word (刚刚被性侵, 正在打我).</param>
+    private string? FirstHit(string text, List<(int Start, int End, Marker Kind)> markers, CrisisCategory category, out bool present)
+    {
+        present = false;
+        foreach (var pattern in category.Strong)
+            foreach (var (at, end) in Matches(text, pattern))
+                if (!Suppressed(text, markers, at, end, out var governing) && !(category.TopicSuppresses && governing != Marker.NowStrong && AsksAboutLaw(text, markers, at)))
+                {
+                    present = governing == Marker.NowStrong;
+                    return pattern.Source;
+                }
+
+        foreach (var pattern in category.Weak)
+        {
+            foreach (var (at, end) in Matches(text, pattern))
+            {
+                if (Suppressed(text, markers, at, end, out var governing)) continue;
+                if (category.TopicSuppresses && governing != Marker.NowStrong && AsksAboutLaw(text, markers, at)) continue;
+                if (governing == Marker.NowStrong)
+                {
+                    present = true;
+                    return pattern.Source;
+                }
+                // Short fragments ("腰动不了。在地上。手机没多少电。"): a strong "now" anywhere counts, unless this sentence is told as past.
+                if (governing is null && markers.Any(m => m.Kind == Marker.NowStrong)
+                    && !SentenceHasAny(markers, text, at, Marker.Past, Marker.Hypothetical, Marker.Handled)) return pattern.Source;
+                if (governing == Marker.NowWeak && !ClauseHas(text, at, Lexicon.LegalFraming)) return pattern.Source;
+                if (category.IntentCounts && Lexicon.Intent.Any(i => EndsRightBefore(text, at, i))) return pattern.Source;
+                if (SentenceHasAny(markers, text, at, Marker.Past, Marker.Hypothetical, Marker.Handled)) continue;
+                var (sentenceStart, sentenceEnd) = Span(text, at, [Sentence]);
+                foreach (var companion in category.Companions)
+                    foreach (var (cs, ce) in Matches(text, companion))
+                        if (cs >= sentenceStart && ce <= sentenceEnd && (ce <= at || cs >= end)) return pattern.Source + "+" + companion.Source;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Where a pattern occurs: its parts in order, each within <see cref="CrisisPattern.MaxGap"/> characters of the last, in one sentence.</summary>
+    private static IEnumerable<(int Start, int End)> Matches(string text, CrisisPattern pattern)
+    {
+        var parts = Compiled.GetValue(pattern, Compile);
+        for (var at = 0; at < text.Length; at++)
+        {
+            var firstLength = LongestAt(text, at, parts[0]);
+            if (firstLength == 0) continue;
+            var end = at + firstLength;
+            var ok = true;
+            for (var p = 1; p < parts.Length && ok; p++)
+            {
+                var limit = Math.Min(text.Length - 1, end + CrisisPattern.MaxGap);
+                ok = false;
+                for (var i = end; i <= limit && text[i] != Sentence; i++)
+                {
+                    var length = LongestAt(text, i, parts[p]);
+                    if (length == 0) continue;
+                    end = i + length;
+                    ok = true;
+                    break;
+                }
+            }
+            if (ok) yield return (at, end);
+        }
+    }
+
+    // Each part's alternatives indexed by first character: a message is scanned once per part, not once per word.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CrisisPattern, Dictionary<char, string[]>[]> Compiled = [];
+
+    private static Dictionary<char, string[]>[] Compile(CrisisPattern pattern) =>
+        pattern.Parts.Select(part => part.GroupBy(a => a[0]).ToDictionary(g => g.Key, g => g.OrderByDescending(a => a.Length).ToArray())).ToArray();
+
+    private static int LongestAt(string text, int at, Dictionary<char, string[]> part)
+    {
+        if (!part.TryGetValue(text[at], out var candidates)) return 0;
+        foreach (var c in candidates)
+            if (at + c.Length <= text.Length && string.CompareOrdinal(text, at, c, 0, c.Length) == 0) return c.Length;
+        return 0;
+    }
+
+    /// <summary>A sentence about a legal topic (判几年, 能告吗, 算不算) with no strong "now" word anywhere in it.</summary>
+    private bool AsksAboutLaw(string text, List<(int Start, int End, Marker Kind)> markers, int at)
+    {
+        var (start, end) = Span(text, at, [Sentence]);
+        return Lexicon.LegalTopic.Any(p => Matches(text, p).Any(m => m.Start >= start && m.End <= end))
+            && !markers.Any(m => m.Kind == Marker.NowStrong && m.Start >= start && m.End <= end);
+    }
+
+    /// <summary>Past, hypothetical, handled, negated or experienced ("打过"): not danger now. Also returns the governing time word.</summary>
+    private static bool Suppressed(string text, List<(int Start, int End, Marker Kind)> markers, int at, int end, out Marker? governing)
+    {
+        var length = end - at;
+        governing = Governing(text, markers, at, length);
+        if (governing is Marker.Past or Marker.Hypothetical or Marker.Handled) return true;
+        // 被打过、拿刀吓唬过我: experience, told afterwards (but 流血过多 is not).
+        for (var i = at + length; i < Math.Min(text.Length, at + length + 3) && text[i] is not (Clause or Sentence); i++)
+            if (text[i] == '过' && (i + 1 == text.Length || !"多来去分度头后量境河马路年节".Contains(text[i + 1], StringComparison.Ordinal))) return true;
+        foreach (var n in Negations)
+            if (at >= n.Length && string.CompareOrdinal(text, at - n.Length, n, 0, n.Length) == 0) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// The time word that governs a match: a hypothesis earlier in the sentence, or anything in the sentence saying
+    /// it was handled (住院, 伤残等级), governs the whole sentence; otherwise the nearest time word before it in the
+    /// sentence (a weak "now" such as 现在 only within its clause), else the first after it in its clause.
+    /// </summary>
+    private static Marker? Governing(string text, List<(int Start, int End, Marker Kind)> markers, int at, int length)
+    {
+        var (sentenceStart, sentenceEnd) = Span(text, at, [Sentence]);
+        if (markers.Any(m => m.Kind == Marker.Hypothetical && m.Start >= sentenceStart && m.Start < at)) return Marker.Hypothetical;
+        if (markers.Any(m => m.Kind == Marker.Handled && m.Start >= sentenceStart && m.End <= sentenceEnd)) return Marker.Handled;
+        var clauseStart = text.LastIndexOfAny([Clause, Sentence], Math.Max(0, at - 1)) + 1;
+        if (at == 0) clauseStart = 0;
+        (int Start, int End, Marker Kind)? before = null;
+        foreach (var m in markers)
+        {
+            // A marker may run into the word ("刚刚被" + "被性侵"): what starts before it governs it.
+            if (m.Start >= at || m.End > at + length || m.Start < sentenceStart) continue;
+            if (m.Kind == Marker.NowWeak && m.Start < clauseStart) continue;
+            if (before is null || m.End > before.Value.End) before = m;
+        }
+        if (before is { } b) return b.Kind;
+        // After it: the rest of its clause, or a strong "now" later in the sentence (按在地上打，我偷偷发的).
+        var clauseEnd = text.IndexOfAny([Clause, Sentence], at + length);
+        if (clauseEnd < 0) clauseEnd = text.Length;
+        (int Start, int End, Marker Kind)? after = null;
+        foreach (var m in markers)
+        {
+            if (m.Start < at + length || m.End > sentenceEnd) continue;
+            if (m.End > clauseEnd && m.Kind != Marker.NowStrong) continue;
+            if (after is null || m.Start < after.Value.Start) after = m;
+        }
+        return after?.Kind;
+    }
+
+    private List<(int Start, int End, Marker Kind)> FindMarkers(string text)
+    {
+        var found = new List<(int Start, int End, Marker Kind)>();
+        void Add(IReadOnlyList<string> words, Marker kind)
+        {
+            foreach (var w in words)
+                foreach (var at in Occurrences(text, w))
+                    found.Add((at, at + w.Length, kind));
+        }
+        // Hypothetical before intent-like words: 要是 is "if", not "wants to".
+        Add(Lexicon.Hypothetical, Marker.Hypothetical);
+        Add(Lexicon.Past, Marker.Past);
+        Add(Lexicon.Handled, Marker.Handled);
+        Add(Lexicon.NowStrong, Marker.NowStrong);
+        Add(Lexicon.NowWeak, Marker.NowWeak);
+        // A longer marker wins over one it contains (现在正 over 现在).
+        return found.Where(m => !found.Any(o => o != m && o.Start <= m.Start && o.End >= m.End && o.End - o.Start > m.End - m.Start)).ToList();
+    }
+
+    private static bool ClauseHas(string text, int at, IReadOnlyList<string> words)
+    {
+        var (start, end) = Span(text, at, [Clause, Sentence]);
+        var clause = text[start..end];
+        return words.Any(w => clause.Contains(w, StringComparison.Ordinal));
+    }
+
+    private static bool SentenceHasElsewhere(string text, int at, int length, string word)
+    {
+        var (start, end) = Span(text, at, [Sentence]);
+        foreach (var i in Occurrences(text, word))
+            if (i >= start && i + word.Length <= end && (i + word.Length <= at || i >= at + length)) return true;
+        return false;
+    }
+
+    private static bool SentenceHasAny(List<(int Start, int End, Marker Kind)> markers, string text, int at, params Marker[] kinds)
+    {
+        var (start, end) = Span(text, at, [Sentence]);
+        return markers.Any(m => m.Start >= start && m.End <= end && kinds.Contains(m.Kind));
+    }
+
+    private static bool EndsRightBefore(string text, int at, string word)
+    {
+        // Directly before, or with one character between (说要跳楼, 想去自杀).
+        for (var gap = 0; gap <= 1; gap++)
+        {
+            var start = at - gap - word.Length;
+            if (start >= 0 && string.CompareOrdinal(text, start, word, 0, word.Length) == 0) return true;
+        }
+        return false;
+    }
+
+    private static (int Start, int End) Span(string text, int at, char[] boundaries)
+    {
+        var start = at == 0 ? 0 : text.LastIndexOfAny(boundaries, at - 1) + 1;
+        var end = text.IndexOfAny(boundaries, at);
+        return (start, end < 0 ? text.Length : end);
+    }
+
+    private static IEnumerable<int> Occurrences(string text, string word)
+    {
+        if (word.Length == 0) yield break;
+        for (var i = text.IndexOf(word, StringComparison.Ordinal); i >= 0; i = text.IndexOf(word, i + 1, StringComparison.Ordinal))
+            yield return i;
+    }
+
+    /// <summary>
+    /// Compacts the message as the lexicon is compacted, keeping sentence (。) and clause (，) boundaries, and masks
+    /// the excluded phrases (救命钱, 跳楼价) so no word inside them matches.
+    /// </summary>
+    private string Prepare(string message)
+    {
+        var folded = TextNormalizer.FoldWidth(message).ToLowerInvariant().Replace("🆘", "救命", StringComparison.Ordinal);
+        var sb = new StringBuilder(folded.Length);
+        foreach (var c in folded)
+        {
+            if (TextNormalizer.IsCjk(c) || char.IsLetterOrDigit(c)) sb.Append(TextNormalizer.ToSimplified(c));
+            else if (c is '。' or '！' or '？' or '!' or '?' or '\n' or '…') Boundary(Sentence);
+            else if (c is '，' or ',' or '；' or ';' or '、' or ' ' or '\t' or '：' or ':' or '.') Boundary(Clause);
+        }
+        var text = sb.ToString();
+        foreach (var (wrong, right) in Lexicon.Homophones)
+            if (wrong.Length == right.Length) text = text.Replace(wrong, right, StringComparison.Ordinal);
+            else text = text.Replace(wrong, right, StringComparison.Ordinal);
+        foreach (var excluded in Lexicon.Excluded)
+            foreach (var at in Occurrences(text, excluded).ToList())
+                text = string.Concat(text.AsSpan(0, at), new string(Masked, excluded.Length), text.AsSpan(at + excluded.Length));
+        return text;
+
+        void Boundary(char b)
+        {
+            if (sb.Length == 0) return;
+            if (sb[^1] is Clause or Sentence)
+            {
+                if (b == Sentence) sb[^1] = Sentence;
+                return;
+            }
+            sb.Append(b);
+        }
+    }
+}
