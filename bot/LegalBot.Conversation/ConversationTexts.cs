@@ -10,8 +10,20 @@ public static class ConversationTexts
     public const string NotSureHotline = "建议拨打 12348 公共法律服务热线，由值班律师免费解答。";
     public const string NearestTopics = "您也可以看看这些相关内容：";
     public const string OutOfScope = "这个问题超出了我能回答的范围。我主要解答法律问题和法律服务的办理方法。";
-    public const string Emergency = "如果您现在正面临危险，请立即拨打 110 报警；有人受伤或想要伤害自己，请立即拨打 120。请先确保自身安全。";
-    public const string EmergencyLegalFollows = "安全之后，下面的法律规定可能对您有帮助：";
+    /// <summary>What heads a quoted article under a matter's answer: 《劳动合同法》第三十条：</summary>
+    public static string QuoteHeading(string law, string article) => $"《{law}》{article}：";
+
+    /// <summary>A cited statute's folder text is older than the text in force.</summary>
+    public static string OutdatedStatute(string law, DateOnly held, DateOnly inForce) =>
+        $"注意：以上《{law}》条文引自 {held.Year} 年的文本，现行文本自 {inForce:yyyy年M月d日} 起施行，条文序号和内容可能有变化，请以现行文本为准或拨打 12348 核实。";
+
+    public static string Clarify(IReadOnlyList<string> titles) =>
+        "您是想问：" + string.Concat(titles.Select((t, i) => (i == 0 ? "" : "，") + "①②③④"[i] + " " + t)) + "？";
+
+    public const string ClarifyHint = "点一下最接近的一项，或者换个说法再说说您的情况。";
+
+    /// <summary>Demo files carry this in a note for staff; it is never quoted to citizens.</summary>
+    public const string DemoNoteMarker = "本文件为演示数据";
     public static string AnswerLeadRegulation(string title, string article) => $"根据《{title}》{article}的规定：";
     public static string AnswerLeadGuide(string title, string section) => $"《{title}》中“{section}”是这样说的：";
     public static string AnswerLeadGuideNoSection(string title) => $"《{title}》中是这样说的：";

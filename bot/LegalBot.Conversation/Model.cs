@@ -23,6 +23,8 @@ public enum ReplyKind
     CaseFiled,
     /// <summary>A case's progress, after the citizen proved it is theirs.</summary>
     CaseStatus,
+    /// <summary>A short question back: which of these matters is meant.</summary>
+    Clarify,
 }
 
 /// <summary>Where to go: an office's name, address, phone and hours.</summary>

@@ -82,7 +82,7 @@ builder.Services.AddSingleton(sp =>
 {
     var o = sp.GetRequiredService<IOptions<ConversationOptions>>().Value;
     var host = sp.GetRequiredService<KnowledgeHost>();
-    return new ConversationEngine(() => host.Retriever, sp.GetRequiredService<IConversationStore>(),
+    return new ConversationEngine(() => host.View, sp.GetRequiredService<IConversationStore>(),
         new EngineOptions { ConfidenceThreshold = o.ConfidenceThreshold, MaxMessageBytes = o.MaxMessageBytes }, sp.GetRequiredService<TimeProvider>(),
         sp.GetRequiredService<IntakeCoordinator>(), CreateGroundedAnswerer(sp));
 });

@@ -12,9 +12,12 @@ internal static class CheckCommand
         using var kb = await KnowledgeBase.OpenAsync(folder, dataDirectory: null, args.Get("synonyms"), cancellationToken: ct).ConfigureAwait(false);
         var report = await kb.RefreshAsync(ct).ConfigureAwait(false);
         foreach (var d in report.Diagnostics) await stdout.WriteLineAsync(d.ToString()).ConfigureAwait(false);
-        await stdout.WriteLineAsync(report.Diagnostics.Count == 0
-            ? $"ok: {report.FilesScanned} files, {report.Changes.Chunks} chunks"
-            : $"{report.Diagnostics.Count} problem(s) in {report.Diagnostics.Select(d => d.Path).Distinct().Count()} file(s)").ConfigureAwait(false);
-        return report.Diagnostics.Count == 0 ? LegalBotCli.Ok : LegalBotCli.ProblemsFound;
+        // Warnings (a statute not in the folder, an old statute text) are worth reading but do not fail the check.
+        var errors = report.Diagnostics.Where(d => !d.IsWarning).ToList();
+        var warnings = report.Diagnostics.Count - errors.Count;
+        await stdout.WriteLineAsync(errors.Count == 0
+            ? $"ok: {report.FilesScanned} files, {report.Changes.Chunks} chunks" + (warnings > 0 ? $", {warnings} warning(s)" : "")
+            : $"{errors.Count} problem(s) in {errors.Select(d => d.Path).Distinct().Count()} file(s)" + (warnings > 0 ? $", {warnings} warning(s)" : "")).ConfigureAwait(false);
+        return errors.Count == 0 ? LegalBotCli.Ok : LegalBotCli.ProblemsFound;
     }
 }

@@ -35,7 +35,10 @@ internal static class EvalCommand
         var conversation = await ConversationEval.RunAsync(kb, questions, args.Has("misses") ? stdout : null, args.Has("verbose") ? stdout : null, ct).ConfigureAwait(false);
         await BackendArguments.ReportRerankFailuresAsync(kb, stderr).ConfigureAwait(false);
         var extra = conversation.RouteN > 0 ? FormattableString.Invariant($" route_accuracy={conversation.RouteAccuracy:F3} (n={conversation.RouteN})") : "";
-        extra += conversation.CitedN > 0 ? FormattableString.Invariant($" answer_cites_gold={conversation.CitedGold:F3} (n={conversation.CitedN})") : "";
+        extra += conversation.CitedN > 0 ? FormattableString.Invariant($" answer_cites_gold={conversation.CitedGold:F3} answer_wrong={conversation.AnswerWrong:F3} (n={conversation.CitedN})") : "";
+        extra += FormattableString.Invariant($" clarified={conversation.Clarified:F3} refused={conversation.Refused:F3}");
+        if (conversation.EmergencyN > 0) extra += FormattableString.Invariant($" emergency_recall={conversation.EmergencyRecall:F3} (n={conversation.EmergencyN})");
+        if (conversation.NonEmergencyN > 0) extra += FormattableString.Invariant($" emergency_false_alarm={conversation.EmergencyFalseAlarm:F3} (n={conversation.NonEmergencyN})");
         if (depth is { } reported) extra += FormattableString.Invariant($" hit@{reported}={Evaluation.HitAt(runs, reported):F3}");
         await stdout.WriteLineAsync($"questions={questions.Count} {m}{extra}").ConfigureAwait(false);
         if (args.Has("json"))
@@ -50,7 +53,15 @@ internal static class EvalCommand
                 ["recall5"] = Math.Round(m.Recall5, 4),
             };
             if (conversation.RouteN > 0) fields["route_accuracy"] = Math.Round(conversation.RouteAccuracy, 4);
-            if (conversation.CitedN > 0) fields["answer_cites_gold"] = Math.Round(conversation.CitedGold, 4);
+            if (conversation.CitedN > 0)
+            {
+                fields["answer_cites_gold"] = Math.Round(conversation.CitedGold, 4);
+                fields["answer_wrong"] = Math.Round(conversation.AnswerWrong, 4);
+            }
+            fields["clarified"] = Math.Round(conversation.Clarified, 4);
+            fields["refused"] = Math.Round(conversation.Refused, 4);
+            if (conversation.EmergencyN > 0) fields["emergency_recall"] = Math.Round(conversation.EmergencyRecall, 4);
+            if (conversation.NonEmergencyN > 0) fields["emergency_false_alarm"] = Math.Round(conversation.EmergencyFalseAlarm, 4);
             await stdout.WriteLineAsync(JsonSerializer.Serialize(fields)).ConfigureAwait(false);
         }
         return LegalBotCli.Ok;

@@ -41,16 +41,12 @@ public sealed class IntakeCoordinator(Func<OfficeDirectory> offices, ICaseStore 
     {
         var directory = offices();
         DialogOutcome? outcome = null;
-        if (state.Dialog is { } active && decision?.Route == Routes.Emergency)
-        {
-            // Safety first: the emergency reply goes out and the dialog waits.
-            return new IntakeTurn(state with { Dialog = active with { Paused = true } }, [], OfferResume: true);
-        }
+        // (Emergencies never reach here: the safety handler answers them and pauses the dialog.)
         if (state.Dialog is { } dialog)
         {
             outcome = IntakeDialog.Handle(dialog, text, directory, options.RetentionDays);
         }
-        else if (decision?.Route != Routes.Emergency)
+        else
         {
             var compact = IntakeInput.Compact(text);
             if (IntakeTexts.StatusPhrases.Any(p => compact.Contains(p, StringComparison.Ordinal)) || ReferenceNumbers.Find(text) is not null)
@@ -104,7 +100,13 @@ public sealed class IntakeCoordinator(Func<OfficeDirectory> offices, ICaseStore 
             Routes.Mediation => OfficeServices.Mediation,
             _ => null,
         };
-        if (service is null) return null;
+        return service is null ? null : OfficeForService(service, text);
+    }
+
+    /// <summary>The office for a service (legal-aid, labour-arbitration …) and the place the text names, if one is known.</summary>
+    public OfficeCard? OfficeForService(string service, string text)
+    {
+        if (!OfficeServices.All.Contains(service)) return null;
         var directory = offices();
         var where = directory.Resolve(text, OfficeScope.County);
         var area = where.Outcome == AreaLookupOutcome.Found ? where.Area : null;

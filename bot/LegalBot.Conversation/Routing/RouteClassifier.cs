@@ -4,20 +4,19 @@ using LegalBot.Knowledge.Text;
 namespace LegalBot.Conversation.Routing;
 
 /// <summary>
-/// Picks one route per message, offline and explainably: emergency phrases first, then greetings and
-/// thanks, then a service named in the question, then the service of the best-matching document; a question
-/// the knowledge base cannot answer confidently is out of scope, anything else is a consultation.
+/// Picks one route per message, offline and explainably: greetings and thanks, then a service named in the
+/// question, then the service of the best-matching document; a question the knowledge base cannot answer
+/// confidently is out of scope, anything else is a consultation. (Emergencies are the crisis check's, before routing.)
 /// </summary>
 public static class RouteClassifier
 {
     /// <summary>The reason given for thanks (routed as a greeting, answered with 不客气).</summary>
     public const string ThanksReason = "thanks";
 
-    /// <summary>Decides from the text alone where that is possible (emergency, greeting, thanks, reset, named service).</summary>
+    /// <summary>Decides from the text alone where that is possible (greeting, thanks, named service).</summary>
     public static RouteDecision? FromText(string normalized)
     {
         var compact = normalized.Replace(" ", "", StringComparison.Ordinal);
-        if (Find(compact, RouteLexicon.Emergency) is { } danger) return new RouteDecision(Routes.Emergency, $"emergency phrase '{danger}'");
         var bare = StopPhrases.Remove(normalized).Replace(" ", "", StringComparison.Ordinal);
         if (compact.Length <= 12 && RouteLexicon.Greeting.Any(g => compact == g || bare == g || compact.StartsWith(g, StringComparison.Ordinal) && compact.Length <= g.Length + 3))
             return new RouteDecision(Routes.Greeting, "greeting");

@@ -6,14 +6,6 @@ namespace LegalBot.Conversation.Routing;
 /// </summary>
 internal static class RouteLexicon
 {
-    /// <summary>Danger now: violence in progress, threats to life, self-harm.</summary>
-    public static readonly string[] Emergency =
-    [
-        "拿刀", "持刀", "拿着刀", "砍人", "要杀", "杀了我", "杀我", "要砍", "威胁我", "威胁要", "正在打我", "在打我", "打我了", "往死里打",
-        "救命", "绑架", "被绑", "不想活", "想死", "自杀", "轻生", "跳楼", "割腕", "喝农药", "寻死", "结束生命", "要跳河",
-        "着火", "放火", "被困", "有人闯进", "跟踪我", "被囚禁", "关起来打", "掐我脖子", "流了很多血", "出人命",
-    ];
-
     public static readonly string[] Greeting =
     [
         "你好", "您好", "你好呀", "哈喽", "hello", "hi", "在吗", "在不在", "有人吗", "早上好", "上午好", "下午好", "晚上好", "嗨", "喂",
@@ -45,4 +37,11 @@ internal static class RouteLexicon
         (Routes.Petition, ["信访"]),
         (Routes.Mediation, ["人民调解"]),
     ];
+
+    /// <summary>
+    /// How-to-get-it-done questions (what to bring, where, when, phone): the county's own guide answers them better
+    /// than national law, so a guide section that covers the question is preferred to a matter.
+    /// </summary>
+    public static readonly string[] Procedural =
+        ["材料", "带什么", "带啥", "去哪", "在哪", "哪里办", "地址", "电话", "几点", "上班时间", "办公时间", "流程", "手续", "窗口", "预约", "怎么办理", "到哪"];
 }

@@ -10,6 +10,7 @@ namespace LegalBot.Conversation.State;
 /// <param name="Dialog">The intake or progress-query dialog in progress, if any.</param>
 /// <param name="LastCaseReference">The case this conversation filed last (a repeated 确认提交 is answered with it).</param>
 /// <param name="Offered">The options the last replies offered, numbered as text channels show them.</param>
+/// <param name="Choices">The matters a clarifying question offered, by the title the citizen sees.</param>
 public sealed record ConversationState(
     string ConversationId,
     string? LastQuestion,
@@ -19,18 +20,26 @@ public sealed record ConversationState(
     DateTimeOffset UpdatedAt,
     DialogState? Dialog = null,
     string? LastCaseReference = null,
-    IReadOnlyList<OfferedOption>? Offered = null)
+    IReadOnlyList<OfferedOption>? Offered = null,
+    IReadOnlyList<ClarifyChoice>? Choices = null)
 {
     public static ConversationState New(string conversationId, DateTimeOffset now) => new(conversationId, null, null, null, 0, now);
 }
+
+/// <summary>One option of a clarifying question: the matter's title as shown, and the matter.</summary>
+public sealed record ClarifyChoice(string Title, string DocumentId);
 
 /// <summary>An answer as given, so feedback can name the question and sources it is about.</summary>
 public sealed record AnswerRecord(string AnswerId, string ConversationId, string Channel, string Question, string Route,
     IReadOnlyList<string> Sources, double Confidence, DateTimeOffset CreatedAt);
 
-/// <summary>A question the bot could not answer confidently, kept for staff to improve the knowledge base.</summary>
+/// <summary>A question the bot could not answer confidently (or had to ask back about), kept for staff to improve the knowledge base.</summary>
 public sealed record UnansweredQuestion(string ConversationId, string Channel, string Question, double BestScore,
-    string? BestSource, DateTimeOffset CreatedAt);
+    string? BestSource, DateTimeOffset CreatedAt)
+{
+    /// <summary>The bot asked a clarifying question rather than not knowing.</summary>
+    public bool Clarified { get; init; }
+}
 
 public sealed record FeedbackRecord(string AnswerId, string ConversationId, bool Helpful, string Question,
     IReadOnlyList<string> Sources, DateTimeOffset CreatedAt);

@@ -34,7 +34,10 @@ public sealed partial class KnowledgeHost(IOptions<KnowledgeOptions> knowledge, 
     public KnowledgeStatus Status => _status;
 
     /// <summary>The current retriever (swapped on every refresh).</summary>
-    public KnowledgeRetriever Retriever => (_kb ?? throw new InvalidOperationException("knowledge base not loaded yet")).Retriever;
+    public KnowledgeRetriever Retriever => View.Retriever;
+
+    /// <summary>What the engine reads, as of the last refresh.</summary>
+    public KnowledgeView View => (_kb ?? throw new InvalidOperationException("knowledge base not loaded yet")).View;
 
     /// <summary>The office directory from knowledge/offices (empty until the knowledge base is loaded).</summary>
     public LegalBot.Knowledge.Offices.OfficeDirectory Offices => _kb?.Offices ?? LegalBot.Knowledge.Offices.OfficeDirectory.Empty;

@@ -1,0 +1,78 @@
+using LegalBot.Conversation.Pipeline;
+using LegalBot.Conversation.Routing;
+using LegalBot.Knowledge.Documents;
+using LegalBot.Knowledge.Index;
+using LegalBot.Knowledge.Search;
+
+namespace LegalBot.Conversation.Answering;
+
+/// <summary>
+/// Clarify instead of guess: when the best candidates are different matters, close in score, resting on different
+/// articles, the citizen is asked which one is meant (您是想问：① … ② …), with 2–3 buttons. Matters sharing their
+/// governing article answer alike, so they never make a question.
+/// </summary>
+public static class Clarification
+{
+    /// <summary>Candidates within this share of the best score count as "close".</summary>
+    public const double CloseRatio = 0.97;
+
+    /// <summary>Only a short question can be this ambiguous; a story names its problem (at most this many content bigrams).</summary>
+    public const int MaxQuestionBigrams = 8;
+    public const int MaxOptions = 3;
+
+    public static IReadOnlyList<ChunkHit> Candidates(RetrievalResult result)
+    {
+        var hits = result.Hits;
+        if (QueryCoverage.Bigrams(result.Query.Core).Count > MaxQuestionBigrams) return [];
+        if (hits.Count < 2 || hits[0].Document.Kind != DocumentKind.Matter || hits[0].Score >= double.MaxValue || result.Reranked && hits[0].Score <= 0) return [];
+        var close = new List<ChunkHit> { hits[0] };
+        foreach (var h in hits.Skip(1))
+        {
+            if (close.Count >= MaxOptions || h.Score < CloseRatio * hits[0].Score) break;
+            if (h.Document.Kind != DocumentKind.Matter) break;
+            if (close.Exists(c => c.Document.Id == h.Document.Id || SharesArticle(c, h))) continue;
+            close.Add(h);
+        }
+        return close.Count > 1 ? close : [];
+    }
+
+    public static OutboundReply Ask(string route, IReadOnlyList<ChunkHit> choices)
+    {
+        var titles = choices.Select(c => c.Document.Title).ToList();
+        var actions = titles.Select(t => new SuggestedAction(t, t)).ToList();
+        return new OutboundReply(ReplyKind.Clarify, route, ConversationTexts.Clarify(titles), null, [], [ConversationTexts.ClarifyHint], actions, [], 1.0, null);
+    }
+
+    private static bool SharesArticle(ChunkHit a, ChunkHit b) =>
+        a.Chunk.ArticleReferences.Count > 0 && b.Chunk.ArticleReferences.Count > 0
+        && a.Chunk.ArticleReferences[0].Law == b.Chunk.ArticleReferences[0].Law && a.Chunk.ArticleReferences[0].Article == b.Chunk.ArticleReferences[0].Article;
+}
+
+/// <summary>The citizen picked one of the matters a clarifying question offered: answer that matter.</summary>
+public sealed class ClarificationPickHandler(AnswerComposer composer) : ITurnHandler
+{
+    public async ValueTask<bool> HandleAsync(TurnContext turn, CancellationToken cancellationToken)
+    {
+        if (turn.Crisis.IsEmergency || turn.State.Choices is not { Count: > 0 } choices) return false;
+        var picked = choices.FirstOrDefault(c => string.Equals(c.Title, turn.Text, StringComparison.Ordinal));
+        if (picked is null)
+        {
+            turn.State = turn.State with { Choices = null };
+            return false;
+        }
+        var documents = await turn.Knowledge.Index.GetDocumentsAsync(cancellationToken).ConfigureAwait(false);
+        var document = documents.FirstOrDefault(d => d.Id == picked.DocumentId);
+        var chunk = document is null ? null : (await turn.Knowledge.Index.GetChunksAsync(document.Id, cancellationToken).ConfigureAwait(false)) is { Count: > 0 } found ? found[0] : null;
+        if (document is null || chunk is null)
+        {
+            // Staff removed the matter meanwhile: answer the title as a question.
+            turn.State = turn.State with { Choices = null };
+            return false;
+        }
+        var route = MatterRouting.Of(document).Route;
+        turn.Replies.Add(await composer.MatterAsync(turn.Message, turn.Knowledge, picked.Title, new ChunkHit(chunk, document, 1.0), 1.0, null, cancellationToken)
+            .ConfigureAwait(false));
+        turn.State = turn.State with { Choices = null, LastQuestion = picked.Title, LastDocumentId = document.Id, LastRoute = route };
+        return true;
+    }
+}

@@ -1,0 +1,16 @@
+using LegalBot.Conversation.Routing;
+using LegalBot.Conversation.State;
+
+namespace LegalBot.Conversation.Pipeline;
+
+/// <summary>重新开始 / 返回主菜单: forget the topic and any dialog, keep the turn count.</summary>
+public sealed class ResetHandler : ITurnHandler
+{
+    public ValueTask<bool> HandleAsync(TurnContext turn, CancellationToken cancellationToken)
+    {
+        if (!RouteClassifier.IsReset(turn.Normalized)) return ValueTask.FromResult(false);
+        turn.State = ConversationState.New(turn.Message.ConversationId, turn.Now) with { Turns = turn.State.Turns };
+        turn.Replies.Add(Replies.Simple(ReplyKind.Reset, Routes.Greeting, ConversationTexts.Reset, Replies.Topics()));
+        return ValueTask.FromResult(true);
+    }
+}
