@@ -94,7 +94,7 @@ public sealed class GroundedAnswerTests : IAsyncLifetime
     public async Task The_engine_uses_a_verified_answer_and_never_a_fabricated_citation()
     {
         var writer = new Mock<IAnswerWriter>();
-        var engine = new ConversationEngine(() => _kb.Retriever, await SqliteConversationStore.OpenAsync(Path.Combine(_k.Data, "s.db"), CancellationToken.None),
+        var engine = new ConversationEngine(() => _kb.View, await SqliteConversationStore.OpenAsync(Path.Combine(_k.Data, "s.db"), CancellationToken.None),
             EngineOptions.Default, TimeProvider.System, grounded: Answerer(writer.Object));
         InboundMessage Msg() => new("c1", "u1", "webchat", Question);
 

@@ -28,7 +28,7 @@ public sealed class IntakeTests : IAsyncLifetime
         _db = new SqliteCaseDatabase(Path.Combine(_data, "cases.db"));
         _cases = await SqlCaseStore.OpenAsync(_db, _protector, TimeProvider.System, CancellationToken.None);
         var intake = new IntakeCoordinator(() => _kb.Offices, _cases, new IntakeOptions { RetentionDays = 180 }, TimeProvider.System);
-        _engine = new ConversationEngine(() => _kb.Retriever, _store, EngineOptions.Default, TimeProvider.System, intake);
+        _engine = new ConversationEngine(() => _kb.View, _store, EngineOptions.Default, TimeProvider.System, intake);
     }
 
     public async Task DisposeAsync()

@@ -7,9 +7,6 @@ namespace LegalBot.Conversation.Tests;
 public class RoutingTests
 {
     [Theory]
-    [InlineData("有人拿刀威胁我", "emergency")]
-    [InlineData("我老公正在打我", "emergency")]
-    [InlineData("我不想活了", "emergency")]
     [InlineData("你好", "greeting")]
     [InlineData("您好！", "greeting")]
     [InlineData("谢谢", "greeting")]

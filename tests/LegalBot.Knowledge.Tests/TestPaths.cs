@@ -130,3 +130,28 @@ internal static class Samples
         农民工讨薪不需要提交经济困难证明。
         """;
 }
+
+/// <summary>A temporary copy of the repository's knowledge folder, optionally without the matters (for tests of guide behaviour).</summary>
+internal sealed class KnowledgeCopy : IDisposable
+{
+    public KnowledgeCopy(bool withMatters)
+    {
+        Folder = Path.Combine(Path.GetTempPath(), "legalbot-knowledge-" + Guid.NewGuid().ToString("N"));
+        var source = Path.Combine(TestPaths.RepoRoot, "knowledge");
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(source, file);
+            if (!withMatters && relative.StartsWith("matters", StringComparison.Ordinal)) continue;
+            var target = Path.Combine(Folder, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    public string Folder { get; }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
+    }
+}

@@ -99,7 +99,7 @@ public sealed class DeployTests
         {
             var container = (YamlMappingNode)((YamlSequenceNode)Map(Kind(docs, "Deployment", name), "spec", "template", "spec")["containers"])[0];
             Assert.True(container.Children.ContainsKey("readinessProbe") && container.Children.ContainsKey("livenessProbe"), name);
-            Assert.Equal("/healthz", Scalar(container, "readinessProbe", "httpGet", "path"));
+            Assert.Equal("/readyz", Scalar(container, "readinessProbe", "httpGet", "path"));
             var env = ((YamlSequenceNode)container["env"]).Cast<YamlMappingNode>().ToDictionary(e => Scalar(e, "name"), e => Scalar(e, "value"));
             Assert.Equal(writer, env["Index__Writer"]);
             Assert.All(env.Keys, k => Assert.True(IsKnownSetting(k), k));

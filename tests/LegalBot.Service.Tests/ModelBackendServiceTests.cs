@@ -24,7 +24,7 @@ public sealed class ModelBackendServiceTests
     [Fact]
     public async Task Qdrant_embeddings_and_written_answers_serve_a_question_and_a_fabrication_falls_back()
     {
-        using var workspace = new ServiceWorkspace();
+        using var workspace = new ServiceWorkspace(withMatters: false);
         await using var qdrant = await FakeQdrant.StartAsync();
         await using var models = await FakeOpenAi.StartAsync();
         models.ChatReply = "经济困难请不起律师的，可以向法律援助机构申请法律援助[1]。";
@@ -53,7 +53,7 @@ public sealed class ModelBackendServiceTests
     [Fact]
     public async Task Turning_embeddings_on_needs_a_rebuild_which_RebuildOnStart_does_by_switching_the_alias()
     {
-        using var workspace = new ServiceWorkspace();
+        using var workspace = new ServiceWorkspace(withMatters: false);
         await using var qdrant = await FakeQdrant.StartAsync();
         await using var models = await FakeOpenAi.StartAsync();
         var env = new Dictionary<string, string> { ["Index__Backend"] = "qdrant", ["Qdrant__Url"] = qdrant.Url.ToString() };
@@ -78,7 +78,7 @@ public sealed class ModelBackendServiceTests
     [Fact]
     public async Task A_read_only_replica_serves_the_shared_index_without_writing_to_it()
     {
-        using var workspace = new ServiceWorkspace();
+        using var workspace = new ServiceWorkspace(withMatters: false);
         await using var qdrant = await FakeQdrant.StartAsync();
         var env = new Dictionary<string, string> { ["Index__Backend"] = "qdrant", ["Qdrant__Url"] = qdrant.Url.ToString() };
         await using (await ServiceProcess.StartAsync(workspace.Knowledge, workspace.Data, env)) { }
@@ -100,7 +100,7 @@ public sealed class ModelBackendServiceTests
     [Fact]
     public async Task An_unreachable_Qdrant_stops_the_service_with_one_clear_line()
     {
-        using var workspace = new ServiceWorkspace();
+        using var workspace = new ServiceWorkspace(withMatters: false);
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ServiceProcess.StartAsync(workspace.Knowledge, workspace.Data,
             new Dictionary<string, string> { ["Index__Backend"] = "qdrant", ["Qdrant__Url"] = "http://127.0.0.1:1", ["Qdrant__MaxRetries"] = "0" }));
         Assert.Contains("knowledge index unavailable", error.Message, StringComparison.Ordinal);
@@ -111,7 +111,7 @@ public sealed class ModelBackendServiceTests
     [Fact]
     public async Task A_reranker_orders_what_the_answer_cites_and_bad_settings_refuse_to_start()
     {
-        using var workspace = new ServiceWorkspace();
+        using var workspace = new ServiceWorkspace(withMatters: false);
         await using var models = await FakeOpenAi.StartAsync();
         // The "model" judges the arbitration time limit the best answer; lexically it ranks 7th.
         models.RerankScore = (q, p) => p.Contains("申请期限", StringComparison.Ordinal) ? 0.97 : 0.05;

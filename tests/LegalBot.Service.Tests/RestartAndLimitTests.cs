@@ -7,7 +7,7 @@ public sealed class RestartAndLimitTests
     [Fact]
     public async Task A_killed_service_resumes_the_conversation_topic_after_restart()
     {
-        using var workspace = new ServiceWorkspace();
+        using var workspace = new ServiceWorkspace(withMatters: false);
         var service = await ServiceProcess.StartAsync(workspace.Knowledge, workspace.Data);
         var dl = new DirectLineClient(service.Http);
         await dl.StartAsync();

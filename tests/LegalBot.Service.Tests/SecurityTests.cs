@@ -259,7 +259,7 @@ public sealed class SecurityTests
     [Fact]
     public async Task Staff_views_need_a_key_in_production_and_personal_numbers_are_masked_at_rest()
     {
-        using var workspace = new ServiceWorkspace();
+        using var workspace = new ServiceWorkspace(withMatters: false);
         await using (var noKeys = await ServiceProcess.StartAsync(workspace.Knowledge, workspace.Data))
         {
             foreach (var path in new[] { "api/staff/unanswered", "api/staff/feedback", "api/staff/knowledge" })

@@ -132,16 +132,19 @@ internal sealed class ServiceProcess : IAsyncDisposable
 }
 
 /// <summary>A knowledge folder with demo content plus a data folder, under temp.</summary>
+/// <param name="withMatters">False leaves the legal matters out: for tests of guide and statute behaviour.</param>
 internal sealed class ServiceWorkspace : IDisposable
 {
-    public ServiceWorkspace()
+    public ServiceWorkspace(bool withMatters = true)
     {
         Root = Path.Combine(Path.GetTempPath(), "legalbot-svc-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Knowledge);
         Directory.CreateDirectory(Data);
         foreach (var file in Directory.EnumerateFiles(Path.Combine(TestPaths.RepoRoot, "knowledge"), "*", SearchOption.AllDirectories))
         {
-            var target = Path.Combine(Knowledge, Path.GetRelativePath(Path.Combine(TestPaths.RepoRoot, "knowledge"), file));
+            var relative = Path.GetRelativePath(Path.Combine(TestPaths.RepoRoot, "knowledge"), file);
+            if (!withMatters && relative.StartsWith("matters", StringComparison.Ordinal)) continue;
+            var target = Path.Combine(Knowledge, relative);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
         }

@@ -5,10 +5,10 @@ using System.Text.Json;
 
 namespace LegalBot.Service.Tests;
 
-/// <summary>End-to-end tests of the running service over HTTP.</summary>
+/// <summary>End-to-end tests of the running service over HTTP (the demo guides, without the legal matters: mechanics).</summary>
 public sealed class ServiceTests : IAsyncLifetime
 {
-    private readonly ServiceWorkspace _workspace = new();
+    private readonly ServiceWorkspace _workspace = new(withMatters: false);
     private ServiceProcess _service = null!;
 
     private const string StaffKey = "service-tests-staff-key";

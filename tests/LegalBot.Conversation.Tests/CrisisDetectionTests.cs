@@ -1,0 +1,80 @@
+using System.Text.Json;
+using LegalBot.Conversation.Safety;
+using LegalBot.Knowledge.Documents;
+using LegalBot.Knowledge.Tests;
+using LegalBot.Knowledge.Text;
+using Xunit.Abstractions;
+
+namespace LegalBot.Conversation.Tests;
+
+/// <summary>
+/// Crisis detection over our own sets (tests/data, written independently of the lexicon and of the learned examples):
+/// 325 emergency phrasings and 659 non-emergency messages in two sets by different authors, each split in a dev half
+/// (read while developing) and a holdout half (only counted). Target: no emergency missed, at most 2 % false alarms.
+/// The floors here are what is met now: nothing missed on the dev halves, at least 95 % on the holdout halves.
+/// </summary>
+public sealed class CrisisDetectionTests(ITestOutputHelper output)
+{
+    private static readonly CrisisDetector Detector = new(LoadRepositoryLexicon());
+
+    private static CrisisLexicon LoadRepositoryLexicon()
+    {
+        var (lexicon, problems) = CrisisLexicon.LoadAsync(Path.Combine(TestPaths.RepoRoot, "knowledge"), CancellationToken.None).GetAwaiter().GetResult();
+        Assert.Empty(problems);
+        Assert.NotEmpty(lexicon.Examples);
+        return lexicon;
+    }
+
+    private static List<(string Id, string Question, string Split)> Load(string file) =>
+        File.ReadLines(Path.Combine(TestPaths.RepoRoot, "tests", "data", file)).Where(l => l.Trim().Length > 0)
+            .Select(l => JsonDocument.Parse(l).RootElement)
+            .Select(e => (e.GetProperty("id").GetString()!, e.GetProperty("question").GetString()!, e.TryGetProperty("split", out var s) ? s.GetString()! : "dev"))
+            .ToList();
+
+    [Theory]
+    [InlineData("emergency.jsonl")]
+    [InlineData("emergency-2.jsonl")]
+    public void No_emergency_is_missed(string file)
+    {
+        var missed = Load(file).Where(q => !Detector.Assess(q.Question).IsEmergency).ToList();
+        // Only the dev half is printed: the holdout half stays unread while the lexicon is developed.
+        foreach (var m in missed.Where(m => m.Split == "dev")) output.WriteLine($"missed {m.Id} {m.Question}");
+        output.WriteLine($"missed: dev {missed.Count(m => m.Split == "dev")}, holdout {missed.Count(m => m.Split != "dev")}");
+        Assert.DoesNotContain(missed, m => m.Split == "dev");
+        var holdout = Load(file).Count(q => q.Split != "dev");
+        Assert.True(missed.Count(m => m.Split != "dev") <= holdout * 0.05, $"{missed.Count} missed");
+    }
+
+    [Theory]
+    [InlineData("non-emergency.jsonl")]
+    [InlineData("non-emergency-2.jsonl")]
+    public void At_most_two_percent_false_alarms(string file)
+    {
+        var all = Load(file);
+        var alarms = all.Select(q => (q, a: Detector.Assess(q.Question))).Where(x => x.a.IsEmergency).ToList();
+        foreach (var (q, a) in alarms.Where(x => x.q.Split == "dev")) output.WriteLine($"alarm {q.Id} {a} {q.Question}");
+        output.WriteLine($"false alarms: dev {alarms.Count(x => x.q.Split == "dev")}, holdout {alarms.Count(x => x.q.Split != "dev")} of {all.Count}");
+        Assert.True(alarms.Count <= all.Count * 0.02, $"{alarms.Count} false alarms of {all.Count}");
+    }
+
+    [Theory]
+    [InlineData("我刚被人打了现在还在流血", "violence")]
+    [InlineData("被电动车撞了,对方跑了", "traffic")]
+    [InlineData("去年被打过，现在他又拿刀砍我", "weapon")]
+    [InlineData("我妈说她不想拖累我们了", "self-harm")]
+    [InlineData("他说要跳楼", "self-harm")]
+    [InlineData("厨房一股煤气味", "gas")]
+    public void Emergencies(string message, string category) => Assert.Equal(category, Detector.Assess(message).Categories[0].Id);
+
+    [Theory]
+    [InlineData("去年被打过能起诉吗")]
+    [InlineData("前几天被打了现在还疼，能要赔偿吗")]
+    [InlineData("以前他拿刀吓唬过我，现在离婚能算家暴吗")]
+    [InlineData("如果有人跳楼砸坏了我的车谁赔")]
+    [InlineData("自杀的人保险公司赔吗")]
+    [InlineData("这是我的救命钱被骗走了")]
+    [InlineData("我老公经常打我，我能申请什么保护")]
+    [InlineData("包工头跑了，工钱一分没拿到")]
+    [InlineData("孩子他没流血，就是擦破点皮，学校要负责吗")]
+    public void Not_emergencies(string message) => Assert.False(Detector.Assess(message).IsEmergency, Detector.Assess(message).ToString());
+}
