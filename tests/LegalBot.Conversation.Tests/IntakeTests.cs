@@ -278,6 +278,21 @@ public sealed class IntakeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_place_is_not_taken_for_a_name_and_an_applicant_from_elsewhere_is_told_where_to_go()
+    {
+        foreach (var t in new[] { "我要申请法律援助", "1", "是", "城关镇" }) await Say(t);
+        var r = await Say("东关村");
+        Assert.Equal(IntakeTexts.NameIsPlace("东关村"), r.Lead.Split('\n')[0]);
+        Assert.NotEqual(IntakeTexts.NameIsPlace("周八"), (await Say("周八")).Lead.Split('\n')[0]);
+
+        foreach (var t in new[] { "我要申请法律援助", "1", "是" }) await Say(t, "c2");
+        var outside = await Say("我在外省打工，不在本县", "c2");
+        Assert.Equal(IntakeTexts.OutsideCountyLegalAid, outside.Lead);
+        Assert.Contains("第三十八条", outside.Lead, StringComparison.Ordinal);
+        Assert.Null((await _store.GetStateAsync("c2", default))!.Dialog);
+    }
+
+    [Fact]
     public async Task Dialog_state_with_personal_data_is_encrypted_at_rest()
     {
         foreach (var t in new[] { "我要申请法律援助", "1", "是", "城关镇", "郑十", "13200008888" }) await Say(t);

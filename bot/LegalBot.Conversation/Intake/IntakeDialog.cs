@@ -137,6 +137,9 @@ public static class IntakeDialog
             {
                 var name = IntakeInput.ParseName(text);
                 if (name is null) return question ? Pause(state) : Retry(state, IntakeTexts.NameInvalid, offices, retentionDays);
+                // "东关村" answered to 姓名 is a place, not a person.
+                if (IntakeInput.LooksLikePlace(name) || offices.Resolve(name).Outcome is AreaLookupOutcome.Found or AreaLookupOutcome.Ambiguous)
+                    return Retry(state, IntakeTexts.NameIsPlace(name), offices, retentionDays);
                 return Advance(state.With((Name, name)), offices, retentionDays, []);
             }
             case Mobile:
@@ -261,6 +264,9 @@ public static class IntakeDialog
                 return Ask(state with { Choices = lookup.Candidates.Select(a => a.ToString()).ToList() }, offices, retentionDays, [IntakeTexts.AreaTooCoarse]);
             default:
                 if (question) return Pause(state);
+                // Outside the county: no office here can take it, but the citizen gets the way forward, not a dead end.
+                if (IntakeInput.SaysOutsideCounty(text))
+                    return new DialogOutcome.Ended(state.Flow == LegalAidFlow ? IntakeTexts.OutsideCountyLegalAid : IntakeTexts.OutsideCountyMediation, null);
                 return Ask(state with { Choices = [] }, offices, retentionDays, [IntakeTexts.AreaUnknown(Shorten(text.Trim(), 20))]);
         }
     }

@@ -65,6 +65,23 @@ public static partial class IntakeInput
 
     private static readonly string[] NamePrefixes = ["我的名字是", "我的名字叫", "我叫", "我是", "名字是", "姓名是", "姓名", "叫我"];
 
+    // Place-name endings: 东关村, 城关镇, 青山乡, 人民路, 幸福小区.
+    private static readonly string[] PlaceEndings = ["村", "镇", "乡", "街道", "社区", "小区", "县", "区", "市", "省", "组", "屯", "寨", "路", "街", "巷", "庄"];
+
+    /// <summary>A two-to-five character answer ending like a place name (东关村, 城关镇): not a person's name.</summary>
+    public static bool LooksLikePlace(string name) =>
+        name.Length is >= 2 and <= 8 && PlaceEndings.Any(e => name.EndsWith(e, StringComparison.Ordinal) && name.Length > e.Length + 1);
+
+    private static readonly string[] OutsideMarkers =
+        ["外省", "外地", "外县", "外市", "不是本地", "不在本地", "不是本县", "不在本县", "不是这里", "不在这里", "不是你们这", "不在你们这", "其他县", "别的县", "别的地方", "外面打工", "在外打工", "省", "市", "自治区"];
+
+    /// <summary>The citizen says they live or the matter is outside the county (我在外省打工, 我是广州市的).</summary>
+    public static bool SaysOutsideCounty(string text)
+    {
+        var t = Compact(text);
+        return OutsideMarkers.Any(m => t.Contains(m, StringComparison.Ordinal));
+    }
+
     [GeneratedRegex(@"^1[3-9]\d{9}$")]
     private static partial Regex Mobile();
 

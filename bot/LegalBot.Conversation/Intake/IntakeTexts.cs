@@ -91,6 +91,13 @@ public static class IntakeTexts
     public const string NameLabel = "姓名";
     public const string NamePrompt = "请问您怎么称呼？请告诉我您的真实姓名，方便工作人员联系您。";
     public const string NameInvalid = "姓名应为 2 到 20 个字，只能包含汉字、字母和“·”，请重新输入。";
+    public static string NameIsPlace(string said) => $"“{said}”像是一个地名。请输入申请人本人的姓名，例如“张三”。";
+
+    /// <summary>The applicant is outside the county: where to apply instead (法律援助法第三十八条, 人民调解法第十七条).</summary>
+    public const string OutsideCountyLegalAid =
+        "本县的法律援助机构只受理本县的申请。要打官司的，向办案的法院、检察院、公安机关所在地的法律援助机构申请；不打官司的，向处理纠纷的机关所在地或者事情发生地的法律援助机构申请（《法律援助法》第三十八条）。请拨打 12348，由当地的公共法律服务热线告诉您具体去哪里申请。";
+    public const string OutsideCountyMediation =
+        "本县的调解委员会只调解本县的纠纷。请向纠纷发生地或者您居住地的村（居）民委员会、乡镇（街道）人民调解委员会申请调解，也可以拨打 12348 问当地的调解组织。";
     public const string MobileLabel = "手机号码";
     public const string MobilePrompt = "请留一个能联系到您的手机号码。";
     public const string MobileInvalid = "手机号码应为 11 位数字、以 1 开头（例如 13812345678），请重新输入。";
