@@ -3,6 +3,7 @@ using LegalBot.Knowledge.Embeddings;
 using LegalBot.Knowledge.Index;
 using LegalBot.Knowledge.Offices;
 using LegalBot.Knowledge.Reranking;
+using LegalBot.Knowledge.Safety;
 using LegalBot.Knowledge.Search;
 using LegalBot.Knowledge.Text;
 
@@ -10,10 +11,11 @@ namespace LegalBot.Knowledge;
 
 /// <summary>
 /// Everything the conversation engine reads from the knowledge folder, swapped whole on each refresh: the
-/// retriever (index + synonyms), the statute articles by reference, the crisis vocabulary, the known statutes and
-/// the office directory.
+/// retriever (index + synonyms), the statute articles by reference, the crisis check (trained when the folder loads,
+/// so no citizen waits for it), the known statutes, the office directory and the scope check.
 /// </summary>
-public sealed record KnowledgeView(KnowledgeRetriever Retriever, StatuteIndex Statutes, CrisisLexicon Crisis, StatuteRegistry Registry, OfficeDirectory Offices)
+public sealed record KnowledgeView(KnowledgeRetriever Retriever, StatuteIndex Statutes, CrisisDetector Crisis, StatuteRegistry Registry, OfficeDirectory Offices,
+    ScopeModel Scope)
 {
     public IKnowledgeIndex Index => Retriever.Index;
 }
@@ -43,7 +45,7 @@ public sealed class KnowledgeBase : IDisposable
         _reranker = reranker;
         _synonymsPath = synonymsPath;
         _settings = settings;
-        _view = new KnowledgeView(CreateRetriever(SynonymTable.Empty), StatuteIndex.Empty, CrisisLexicon.Default, StatuteRegistry.Default, OfficeDirectory.Empty);
+        _view = new KnowledgeView(CreateRetriever(SynonymTable.Empty), StatuteIndex.Empty, new CrisisDetector(CrisisLexicon.Default), StatuteRegistry.Default, OfficeDirectory.Empty, ScopeModel.None);
     }
 
     private KnowledgeRetriever CreateRetriever(SynonymTable synonyms) =>
@@ -140,8 +142,9 @@ public sealed class KnowledgeBase : IDisposable
         var documents = await _index.GetDocumentsAsync(cancellationToken).ConfigureAwait(false);
         var statutes = await StatuteIndex.BuildAsync(_index, cancellationToken).ConfigureAwait(false);
         var references = await ReferenceCheck.RunAsync(_index, statutes, registry, cancellationToken).ConfigureAwait(false);
-        _view = new KnowledgeView(CreateRetriever(synonyms), statutes, crisis, registry, OfficeDirectory.FromDocuments(documents));
-        return ([.. problems, .. crisisProblems, .. registryProblems, .. references], documents.Count);
+        var (scope, scopeProblems) = await ScopeModel.BuildAsync(Folder, _index, cancellationToken).ConfigureAwait(false);
+        _view = new KnowledgeView(CreateRetriever(synonyms), statutes, new CrisisDetector(crisis, scope.CitizenWordings), registry, OfficeDirectory.FromDocuments(documents), scope);
+        return ([.. problems, .. crisisProblems, .. registryProblems, .. references, .. scopeProblems], documents.Count);
     }
 
     /// <summary>The sparse encoder for <paramref name="settings"/> (tokenizer + BM25F parameters); every backend uses it.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using LegalBot.Conversation.Safety;
+using LegalBot.Knowledge;
+using LegalBot.Knowledge.Safety;
 using LegalBot.Knowledge.Documents;
 using LegalBot.Knowledge.Tests;
 using LegalBot.Knowledge.Text;
@@ -15,14 +16,16 @@ namespace LegalBot.Conversation.Tests;
 /// </summary>
 public sealed class CrisisDetectionTests(ITestOutputHelper output)
 {
-    private static readonly CrisisDetector Detector = new(LoadRepositoryLexicon());
+    private static readonly CrisisDetector Detector = RepositoryDetector();
 
-    private static CrisisLexicon LoadRepositoryLexicon()
+    /// <summary>The detector as the service builds it: the repository's lexicon and examples plus its matters' wordings.</summary>
+    internal static CrisisDetector RepositoryDetector()
     {
-        var (lexicon, problems) = CrisisLexicon.LoadAsync(Path.Combine(TestPaths.RepoRoot, "knowledge"), CancellationToken.None).GetAwaiter().GetResult();
-        Assert.Empty(problems);
-        Assert.NotEmpty(lexicon.Examples);
-        return lexicon;
+        using var kb = KnowledgeBase.OpenAsync(Path.Combine(TestPaths.RepoRoot, "knowledge"), null).GetAwaiter().GetResult();
+        kb.RefreshAsync(CancellationToken.None).GetAwaiter().GetResult();
+        Assert.NotEmpty(kb.View.Crisis.Lexicon.Examples);
+        Assert.NotEmpty(kb.View.Scope.CitizenWordings);
+        return kb.View.Crisis;
     }
 
     private static List<(string Id, string Question, string Split)> Load(string file) =>

@@ -87,6 +87,13 @@ public class TextNormalizerTests
     public void Arabic_numbers_become_chinese_numerals_like_statutes() =>
         Assert.Equal("三十天 第一千零八十六条", TextNormalizer.Normalize("30天，第1086条"));
 
+    [Theory]
+    [InlineData("电话+86 138-1234-5678欠我12000元", "电话 欠我一万二千元")]
+    [InlineData("身份证11010119900307123x，打0371-12345678", "身份证 打")]
+    [InlineData("卡号6222021234567890", "卡号")]
+    public void Phone_id_and_card_numbers_are_not_quantities(string text, string expected) =>
+        Assert.Equal(expected, TextNormalizer.Normalize(TextNormalizer.WithoutIdentifiers(text)));
+
     [Fact]
     public void Folds_common_traditional_characters() =>
         Assert.Equal("离婚抚养费", TextNormalizer.Normalize("離婚撫養費"));

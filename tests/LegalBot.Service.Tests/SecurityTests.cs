@@ -268,7 +268,7 @@ public sealed class SecurityTests
         await using var service = await ServiceProcess.StartAsync(workspace.Knowledge, workspace.Data, WeChat());
         var dl = new DirectLineClient(service.Http);
         await dl.StartAsync();
-        const string Leaky = "我的电话+86 138-1234-5678，身份证110101900307123，卡号6222021234567890，今天天气怎么样";
+        const string Leaky = "今天天气怎么样 +86 138-1234-5678 110101900307123 6222021234567890";
         await dl.AskAsync(Leaky);
         var unanswered = (await StaffAsync(service, "api/staff/unanswered")).GetRawText();
         Assert.Contains("138****5678", unanswered, StringComparison.Ordinal);

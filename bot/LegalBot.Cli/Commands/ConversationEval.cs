@@ -37,7 +37,7 @@ internal static class ConversationEval
             if (verbose is not null)
             {
                 var search = await kb.SearchAsync(q.Question, new RetrievalOptions(10), ct).ConfigureAwait(false);
-                await verbose.WriteLineAsync(FormattableString.Invariant($"route {q.Id} confidence={main.Confidence:F2} legal={search.LegalCoverage:F2} kind={main.Kind} route={route} want={string.Join('|', q.Route ?? [])} {q.Question}")).ConfigureAwait(false);
+                await verbose.WriteLineAsync(FormattableString.Invariant($"route {q.Id} confidence={main.Confidence:F2} scope={kb.View.Scope.LegalProbability(q.Question):F2} kind={main.Kind} route={route} want={string.Join('|', q.Route ?? [])} {q.Question}")).ConfigureAwait(false);
             }
 
             if (q.Route is { Count: > 0 } routes)

@@ -56,6 +56,14 @@ public sealed class AnswerHandler(AnswerComposer composer, IConversationStore st
         }
 
         result = PreferLocalGuide(result, turn.Normalized);
+        // Daily life (孩子不爱吃饭, 手机字体调大) is declined, not matched on a stray shared word; a named service is always in scope.
+        if (confident && turn.TextRoute is null && !followUp && turn.Knowledge.Scope.IsEveryday(turn.Text))
+        {
+            turn.Replies.Add(Decline(result));
+            await store.LogUnansweredAsync(new UnansweredQuestion(turn.Message.ConversationId, turn.Message.Channel, turn.Text, result.Confidence,
+                result.Best?.Chunk.Id, turn.Now), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
         var best = result.Best;
         var route = turn.TextRoute?.Route
             ?? (followUp && state.LastRoute is not null ? state.LastRoute
@@ -131,6 +139,9 @@ public sealed class AnswerHandler(AnswerComposer composer, IConversationStore st
         if (nearest.Count > 0) notes.Add(ConversationTexts.NearestTopics);
         return new OutboundReply(ReplyKind.NotSure, route, lead, null, [], notes, nearest, [], result.Confidence, null);
     }
+
+    private static OutboundReply Decline(RetrievalResult result) =>
+        new(ReplyKind.NotSure, Routes.OutOfScope, ConversationTexts.OutOfScope, null, [], [ConversationTexts.NotSureHotline], Replies.Topics(), [], result.Confidence, null);
 
     private static string NearestTitle(ChunkHit h) =>
         h.Document.Kind == DocumentKind.Matter ? h.Document.Title : KnowledgeTextSearch.CitationName(h.Document, h.Chunk);

@@ -1,7 +1,7 @@
 using LegalBot.Conversation.Routing;
-using LegalBot.Conversation.Safety;
 using LegalBot.Conversation.State;
 using LegalBot.Knowledge;
+using LegalBot.Knowledge.Safety;
 
 namespace LegalBot.Conversation.Pipeline;
 

@@ -1,6 +1,6 @@
 using LegalBot.Conversation.Pipeline;
 using LegalBot.Conversation.Routing;
-using LegalBot.Knowledge.Text;
+using LegalBot.Knowledge.Safety;
 
 namespace LegalBot.Conversation.Safety;
 
@@ -11,12 +11,9 @@ namespace LegalBot.Conversation.Safety;
 /// </summary>
 public sealed class SafetyHandler : ITurnHandler
 {
-    private CrisisDetector? _detector;
-
     public ValueTask<bool> HandleAsync(TurnContext turn, CancellationToken cancellationToken)
     {
-        var detector = Detector(turn.Knowledge.Crisis);
-        turn.Crisis = detector.Assess(turn.Text);
+        turn.Crisis = turn.Knowledge.Crisis.Assess(turn.Text);
         if (!turn.Crisis.IsEmergency) return ValueTask.FromResult(false);
         // An answer to an application's question ("我在城关镇东关村", a name, a phone number) is what the form asked for:
         // only a rule's finding, not the learned model's guess, interrupts it.
@@ -48,14 +45,6 @@ public sealed class SafetyHandler : ITurnHandler
         var notes = first.Step.Length > 0 ? new List<string> { first.Step } : [];
         var actions = numbers.Select(n => new SuggestedAction(SafetyTexts.Call(n), "tel:" + n, ActionKind.Link)).ToList();
         return new OutboundReply(ReplyKind.Emergency, Routes.Emergency, lead, null, [], notes, actions, [], 1.0, null);
-    }
-
-    // The lexicon is swapped whole when staff edit crisis.txt: one detector per lexicon.
-    private CrisisDetector Detector(CrisisLexicon lexicon)
-    {
-        var current = _detector;
-        if (current is not null && ReferenceEquals(current.Lexicon, lexicon)) return current;
-        return _detector = new CrisisDetector(lexicon);
     }
 }
 

@@ -1,7 +1,7 @@
 using System.Text;
 using LegalBot.Knowledge.Text;
 
-namespace LegalBot.Conversation.Safety;
+namespace LegalBot.Knowledge.Safety;
 
 /// <summary>What the crisis check found: the categories in danger now (priority order) and the words that showed it.</summary>
 public sealed record CrisisAssessment(IReadOnlyList<CrisisCategory> Categories, IReadOnlyList<string> Evidence)
@@ -45,12 +45,19 @@ public sealed class CrisisDetector
 
     private enum Marker { NowStrong, NowWeak, Past, Hypothetical, Handled }
 
-    private readonly CrisisClassifier? _classifier;
+    private readonly NgramClassifier? _classifier;
 
-    public CrisisDetector(CrisisLexicon lexicon)
+    // Unreviewed for danger, the matters' wordings count less than a hand-labelled example.
+    private const double OrdinaryWeight = 0.3;
+
+    /// <param name="ordinaryQuestions">Citizens' ordinary legal questions (the matters' wordings): most messages are these, and the
+    /// model learns that from them; any the rules flag as danger are left out rather than taught as safe.</param>
+    public CrisisDetector(CrisisLexicon lexicon, IReadOnlyList<string>? ordinaryQuestions = null)
     {
         Lexicon = lexicon;
-        _classifier = CrisisClassifier.Train(lexicon.Examples.Select(e => new CrisisExample(e.Text, e.Emergency)).ToList(), m => Signals(m).Names);
+        var examples = lexicon.Examples.ToList();
+        examples.AddRange((ordinaryQuestions ?? []).Where(q => Signals(q).Found.Count == 0).Select(q => new LabelledText(q, false, OrdinaryWeight)));
+        _classifier = NgramClassifier.Train(examples, m => Signals(m).Names);
     }
 
     public CrisisLexicon Lexicon { get; }
@@ -112,7 +119,8 @@ public sealed class CrisisDetector
             foreach (var (at, end) in Matches(text, pattern))
                 if (!Suppressed(text, markers, at, end, out var governing) && !(category.TopicSuppresses && governing != Marker.NowStrong && AsksAboutLaw(text, markers, at)))
                 {
-                    present = governing == Marker.NowStrong;
+                    // 现在/今天 over a strong word outside a legal question ("现在他又拿刀砍我") is as present as 正在.
+                    present = governing == Marker.NowStrong || governing == Marker.NowWeak && !ClauseHas(text, at, Lexicon.LegalFraming);
                     return pattern.Source;
                 }
 

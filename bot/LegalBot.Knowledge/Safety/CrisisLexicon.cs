@@ -1,6 +1,7 @@
 using LegalBot.Knowledge.Documents;
+using LegalBot.Knowledge.Text;
 
-namespace LegalBot.Knowledge.Text;
+namespace LegalBot.Knowledge.Safety;
 
 /// <summary>
 /// A way an emergency is worded: parts that must occur in order within one sentence, each part any of its
@@ -48,6 +49,7 @@ public sealed class CrisisLexicon
 {
     public const string FileName = "crisis.txt";
     public const string ExamplesFileName = "crisis-examples.txt";
+    private const string ExamplesExpected = "expected '+ 紧急的消息' or '- 不紧急的消息'";
     private const string DefaultResource = "LegalBot.Knowledge.crisis.txt";
     private const string DefaultExamplesResource = "LegalBot.Knowledge.crisis-examples.txt";
 
@@ -64,10 +66,10 @@ public sealed class CrisisLexicon
     public IReadOnlyList<string> Excluded { get; }
 
     /// <summary>Messages staff marked as danger now (+) or not (-), for the learned second opinion.</summary>
-    public IReadOnlyList<(string Text, bool Emergency)> Examples { get; private set; } = [];
+    public IReadOnlyList<LabelledText> Examples { get; private set; } = [];
 
     /// <summary>The same vocabulary with other examples (for cross-validating the learned opinion).</summary>
-    public CrisisLexicon WithExamples(IReadOnlyList<(string Text, bool Emergency)> examples)
+    public CrisisLexicon WithExamples(IReadOnlyList<LabelledText> examples)
     {
         var copy = (CrisisLexicon)MemberwiseClone();
         copy.Examples = examples;
@@ -106,7 +108,7 @@ public sealed class CrisisLexicon
     {
         var problems = new List<KnowledgeDiagnostic>();
         var lexicon = Parse(ReadResource(DefaultResource), FileName, problems);
-        lexicon.Examples = ParseExamples(ReadResource(DefaultExamplesResource), ExamplesFileName, problems);
+        lexicon.Examples = LabelledText.Parse(ReadResource(DefaultExamplesResource), ExamplesFileName, ExamplesExpected, problems);
         if (problems.Count > 0) throw new InvalidOperationException("the default crisis lexicon has problems: " + string.Join("; ", problems));
         return lexicon;
     }
@@ -120,20 +122,6 @@ public sealed class CrisisLexicon
     }
 
     /// <summary>"+ message" (danger now) and "- message" (not) lines; '#' starts a comment line.</summary>
-    public static IReadOnlyList<(string Text, bool Emergency)> ParseExamples(string text, string path, List<KnowledgeDiagnostic> problems)
-    {
-        var examples = new List<(string, bool)>();
-        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var line = lines[i].Trim();
-            if (line.Length == 0 || line.StartsWith('#')) continue;
-            if (line.Length > 2 && line[0] is '+' or '-' && line[1] == ' ') examples.Add((line[2..].Trim(), line[0] == '+'));
-            else problems.Add(new(path, i + 1, "expected '+ 紧急的消息' or '- 不紧急的消息'"));
-        }
-        return examples;
-    }
-
     /// <summary>
     /// Loads <c>{folder}/crisis.txt</c>; without one, or when it defines no category, the default (and a problem saying so
     /// for a broken file). Problems are reported with file and line; bad lines are skipped.
@@ -154,7 +142,7 @@ public sealed class CrisisLexicon
         var examples = Path.Combine(folder, ExamplesFileName);
         lexicon.Examples = !File.Exists(examples) ? Default.Examples
             : new FileInfo(examples).Length > 4 * SynonymTable.MaxFileBytes ? Default.Examples
-            : ParseExamples(await File.ReadAllTextAsync(examples, cancellationToken).ConfigureAwait(false), ExamplesFileName, problems);
+            : LabelledText.Parse(await File.ReadAllTextAsync(examples, cancellationToken).ConfigureAwait(false), ExamplesFileName, ExamplesExpected, problems);
         return (lexicon, problems);
     }
 
@@ -234,7 +222,7 @@ public sealed class CrisisLexicon
                 {
                     var eq = pair.IndexOf('=', StringComparison.Ordinal);
                     if (eq <= 0 || eq == pair.Length - 1) problems.Add(new(path, i + 1, $"expected 错=对, got '{pair}'"));
-                    else homophones.Add((Compact(pair[..eq]), Compact(pair[(eq + 1)..])));
+                    else homophones.Add((TextNormalizer.Compact(pair[..eq]), TextNormalizer.Compact(pair[(eq + 1)..])));
                 }
                 continue;
             }
@@ -289,7 +277,7 @@ public sealed class CrisisLexicon
                 else
                 {
                     var next = segment.IndexOf('{', i);
-                    var literal = Compact(next < 0 ? segment[i..] : segment[i..next]);
+                    var literal = TextNormalizer.Compact(next < 0 ? segment[i..] : segment[i..next]);
                     var captured = alternatives.ToList();
                     alternatives = captured.Select(a => a + literal);
                     i = next < 0 ? segment.Length : next;
@@ -305,18 +293,8 @@ public sealed class CrisisLexicon
     /// <summary>Comma-separated words, compacted as the detector compacts messages (no spaces, simplified, lower case).</summary>
     public static IEnumerable<string> Words(string value) =>
         value.Split([',', '，', '、', ';', '；'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(Compact).Where(w => w.Length > 0);
+            .Select(TextNormalizer.Compact).Where(w => w.Length > 0);
 
-    /// <summary>Width folding, lower case, traditional → simplified, letters/digits/CJK only.</summary>
-    public static string Compact(string text)
-    {
-        var folded = TextNormalizer.FoldWidth(text).ToLowerInvariant();
-        var chars = new char[folded.Length];
-        var n = 0;
-        foreach (var c in folded)
-            if (TextNormalizer.IsCjk(c) || char.IsLetterOrDigit(c)) chars[n++] = TextNormalizer.ToSimplified(c);
-        return new string(chars, 0, n);
-    }
 
     private sealed class CategoryBuilder(string id, int line)
     {

@@ -39,7 +39,7 @@ public sealed class QueryAnalyzer(Tokenizer tokenizer, SynonymTable synonyms, Qu
     /// <see cref="QueryWeights.Context"/>, but confidence is still judged on the question itself.</param>
     public AnalyzedQuery Analyze(string question, string? context = null)
     {
-        var normalized = TextNormalizer.Normalize(question);
+        var normalized = TextNormalizer.Normalize(TextNormalizer.WithoutIdentifiers(question));
         var rules = Synonyms.Match(normalized);
         var expansions = rules.SelectMany(r => r.Terms).Distinct(StringComparer.Ordinal).ToList();
         var core = StopPhrases.Remove(normalized);

@@ -1,14 +1,12 @@
-using LegalBot.Knowledge.Text;
-
-namespace LegalBot.Conversation.Safety;
+namespace LegalBot.Knowledge.Text;
 
 /// <summary>
-/// A second opinion for the crisis check, learned from staff-editable examples (<c>knowledge/crisis-examples.txt</c>:
-/// "+ " a message in danger now, "- " one that is not): logistic regression over character 1–3-grams, trained when the
-/// examples load (a few thousand lines, well under a second, deterministic). Phrase rules name what they know; the
-/// classifier generalises to wordings nobody listed ("宝宝舔了电子烟油 现在脸色发白"). Pure: no I/O.
+/// A small text classifier learned from labelled examples that staff can edit: logistic regression over character
+/// 1–3-grams (plus optional named signals), trained when the examples load — a few thousand lines take well under a
+/// second, deterministically. Phrase rules name what they know; the classifier generalises to wordings nobody listed.
+/// Used for the crisis check (danger now or not) and for the scope check (a legal question or not). Pure: no I/O.
 /// </summary>
-public sealed class CrisisClassifier
+public sealed class NgramClassifier
 {
     private const int Buckets = 1 << 18;
     private const int Epochs = 16;
@@ -17,7 +15,7 @@ public sealed class CrisisClassifier
     private readonly float[] _weights;
     private readonly float _bias;
 
-    private CrisisClassifier(float[] weights, float bias)
+    private NgramClassifier(float[] weights, float bias)
     {
         _weights = weights;
         _bias = bias;
@@ -27,10 +25,10 @@ public sealed class CrisisClassifier
 
     /// <summary>Trains on the examples; null when there are too few of either kind to learn from.</summary>
     /// <param name="signals">Extra named features of a message (which rules fired, which time words it has), learned alongside its n-grams.</param>
-    public static CrisisClassifier? Train(IReadOnlyList<CrisisExample> examples, Func<string, IEnumerable<string>>? signals = null)
+    public static NgramClassifier? Train(IReadOnlyList<LabelledText> examples, Func<string, IEnumerable<string>>? signals = null)
     {
-        if (examples.Count(e => e.Emergency) < 20 || examples.Count(e => !e.Emergency) < 20) return null;
-        var data = examples.Select(e => (Features(e.Text, signals?.Invoke(e.Text)), e.Emergency ? 1.0 : 0.0)).ToArray();
+        if (examples.Count(e => e.Positive) < 20 || examples.Count(e => !e.Positive) < 20) return null;
+        var data = examples.Select(e => (Features(e.Text, signals?.Invoke(e.Text)), e.Positive ? 1.0 : 0.0, e.Weight)).ToArray();
         var weights = new double[Buckets];
         double bias = 0;
         var order = Enumerable.Range(0, data.Length).ToArray();
@@ -41,16 +39,16 @@ public sealed class CrisisClassifier
             var rate = Rate / (1 + epoch * 0.5);
             foreach (var i in order)
             {
-                var (features, label) = data[i];
-                var error = Sigmoid(Dot(weights, bias, features)) - label;
+                var (features, label, weight) = data[i];
+                var error = (Sigmoid(Dot(weights, bias, features)) - label) * weight;
                 foreach (var (bucket, value) in features) weights[bucket] -= rate * (error * value + L2 * weights[bucket]);
                 bias -= rate * error;
             }
         }
-        return new CrisisClassifier(weights.Select(w => (float)w).ToArray(), (float)bias) { Examples = data.Length };
+        return new NgramClassifier(weights.Select(w => (float)w).ToArray(), (float)bias) { Examples = data.Length };
     }
 
-    /// <summary>The probability that the message is about danger now.</summary>
+    /// <summary>The probability that the message is of the positive kind.</summary>
     public double Probability(string message, IEnumerable<string>? signals = null)
     {
         var features = Features(message, signals);
@@ -74,7 +72,7 @@ public sealed class CrisisClassifier
     /// </summary>
     private static (int Bucket, double Value)[] Features(string message, IEnumerable<string>? signals)
     {
-        var text = "^" + CrisisLexicon.Compact(message) + "$";
+        var text = "^" + TextNormalizer.Compact(message) + "$";
         var grams = new HashSet<int>();
         for (var n = 1; n <= 3; n++)
             for (var i = 0; i + n <= text.Length; i++)
@@ -97,6 +95,3 @@ public sealed class CrisisClassifier
         return (int)(hash % Buckets);
     }
 }
-
-/// <summary>One training example: a message and whether it is about danger now.</summary>
-public sealed record CrisisExample(string Text, bool Emergency);

@@ -60,6 +60,16 @@ public static partial class TextNormalizer
     /// <summary>CJK unified ideographs (basic block and extension A), plus 〇.</summary>
     public static bool IsCjk(char c) => c is >= '\u4e00' and <= '\u9fff' or >= '\u3400' and <= '\u4dbf' or '〇';
 
+    /// <summary>
+    /// A question without the phone, ID and card numbers in it: nobody's quantity, as numerals they would match
+    /// statutes' 一百三十八 and 三十日. Queries only (an intake answer is a phone number and must stay one).
+    /// </summary>
+    public static string WithoutIdentifiers(string text) => Identifier().Replace(FoldWidth(text), " ");
+
+    // Mobile numbers (+86 138-1234-5678), landlines (0371-12345678), and runs of nine or more digits (ID, bank card, 18-digit ID ending in x).
+    [GeneratedRegex(@"(?:\+?86[- ]?)?(?<![0-9])1[3-9][0-9](?:[- ]?[0-9]{4}){2}(?![0-9])|(?<![0-9])0[0-9]{2,3}-[0-9]{7,8}(?![0-9])|(?<![0-9a-z])[0-9]{9,}x?(?![0-9a-z])")]
+    private static partial Regex Identifier();
+
     // Arabic numbers standing alone (not inside a Latin word such as "b2b" or a decimal such as "1.5").
     [GeneratedRegex(@"(?<![0-9a-z.])[0-9]{1,8}(?![0-9a-z]|\.[0-9])")]
     private static partial Regex ArabicNumber();
@@ -83,4 +93,15 @@ public static partial class TextNormalizer
 
     /// <summary>The cheap traditional → simplified folding of one character (see <see cref="Normalize"/>).</summary>
     public static char ToSimplified(char c) => TraditionalToSimplified(c);
+
+    /// <summary>Width folding, lower case, traditional → simplified, letters/digits/CJK only (how short messages are compared).</summary>
+    public static string Compact(string text)
+    {
+        var folded = FoldWidth(text).ToLowerInvariant();
+        var chars = new char[folded.Length];
+        var n = 0;
+        foreach (var c in folded)
+            if (IsCjk(c) || char.IsLetterOrDigit(c)) chars[n++] = ToSimplified(c);
+        return new string(chars, 0, n);
+    }
 }
