@@ -37,7 +37,8 @@ public sealed record Citation(string Title, string Location, string? Link, strin
     /// <summary>The citation of a retrieved chunk: its statute article label, or its guide section path.</summary>
     public static Citation Of(LegalBot.Knowledge.Index.ChunkHit hit) => new(
         hit.Document.Title,
-        hit.Chunk.ArticleLabel ?? string.Join(" › ", hit.Chunk.HeadingPath),
+        // A matter's one section is headed by its title: 《title》 alone, not 《title》title.
+        hit.Chunk.ArticleLabel ?? string.Join(" › ", hit.Chunk.HeadingPath.SkipWhile(h => h == hit.Document.Title)),
         hit.Document.Source,
         hit.Chunk.Id);
 

@@ -52,6 +52,19 @@ public sealed class IntakeTests : IAsyncLifetime
     private static string Reference(OutboundReply filed) => ReferenceNumbers.Find(filed.Lead)!;
 
     [Fact]
+    public async Task Applying_right_after_a_wage_answer_is_about_the_wages()
+    {
+        var answer = await Say("老板拖欠工资三个月了怎么办", "c-wage");
+        Assert.Contains(answer.Actions, a => a.Title.Contains("申请法律援助", StringComparison.Ordinal));
+        var r = await Say(answer.Actions.First(a => a.Title.Contains("申请法律援助", StringComparison.Ordinal)).Value, "c-wage");
+        Assert.Equal(ReplyKind.Intake, r.Kind);
+        Assert.Contains(r.Actions, a => a.Title == "是，我是外出务工人员");
+        // Without an earlier question the matter is asked for.
+        r = await Say("我要申请法律援助", "c-fresh");
+        Assert.DoesNotContain(r.Actions, a => a.Title == "是，我是外出务工人员");
+    }
+
+    [Fact]
     public async Task A_migrant_worker_applies_for_legal_aid_in_eight_turns()
     {
         var r = await Say("我想申请法律援助,老板欠我工资");

@@ -41,22 +41,20 @@ public sealed class WebChatBrowserTests
         await suggested.First.WaitForAsync(new LocatorWaitForOptions { Timeout = 10_000 });
 
         var text = await answer.First.InnerTextAsync();
-        Assert.Contains("老板拖欠工资怎么办", text, StringComparison.Ordinal);
+        // The wage-arrears matter: its plain answer and the article it rests on, quoted.
+        Assert.Contains("拖欠工资", text, StringComparison.Ordinal);
+        Assert.Contains("劳动合同法", text, StringComparison.Ordinal);
         Assert.True(await suggested.CountAsync() > 0);
 
         var shots = Path.Combine(TestPaths.RepoRoot, "TestResults");
         Directory.CreateDirectory(shots);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "webchat-phone.png"), FullPage = true });
 
-        // Clicking a suggested action sends it as the user's next message and gets an answer too.
-        var before = await answer.CountAsync();
-        await suggested.First.ClickAsync();
-        await page.WaitForFunctionAsync($"document.querySelectorAll('.webchat__bubble:not(.webchat__bubble--from-user)').length > {before}", null,
-            new PageWaitForFunctionOptions { Timeout = 30_000 });
-
-        // An application: the intake's buttons appear and answer the dialog.
-        await input.FillAsync("我想申请法律援助，老板欠我工资");
-        await input.PressAsync("Enter");
+        // The wage answer offers the legal-aid application; clicking it sends it as the user's next message,
+        // and the intake's own buttons answer the dialog.
+        var apply = suggested.Filter(new LocatorFilterOptions { HasText = "申请法律援助" });
+        Assert.True(await apply.CountAsync() > 0, "the wage answer offers no legal-aid application");
+        await apply.First.ClickAsync();
         var migrant = page.Locator(".webchat__suggested-action").Filter(new LocatorFilterOptions { HasText = "是，我是外出务工人员" });
         await migrant.First.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
         await migrant.First.ClickAsync();

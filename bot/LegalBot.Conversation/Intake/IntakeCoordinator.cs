@@ -54,7 +54,7 @@ public sealed class IntakeCoordinator(Func<OfficeDirectory> offices, ICaseStore 
             else if (state.LastCaseReference is { } filed && IntakeInput.IsOneOf(text, IntakeTexts.ConfirmPhrases))
                 return Reply(state, Simple(ReplyKind.CaseFiled, Routes.LegalAid, IntakeTexts.AlreadySubmitted(filed), null));
             else if (WantsToApply(compact, decision) is { } flow)
-                outcome = IntakeDialog.Start(flow, text, directory, NewKey(), options.RetentionDays);
+                outcome = IntakeDialog.Start(flow, text, directory, NewKey(), options.RetentionDays, state.LastQuestion);
         }
         if (outcome is null) return new IntakeTurn(state, [], false);
 

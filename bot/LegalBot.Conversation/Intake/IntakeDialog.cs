@@ -43,17 +43,25 @@ public static class IntakeDialog
     private const int MaxDescription = 500;
 
     /// <summary>Starts a flow, taking what the first message already says (the matter, the dispute, the place).</summary>
-    public static DialogOutcome Start(string flow, string firstMessage, OfficeDirectory offices, string idempotencyKey, int retentionDays)
+    /// <param name="earlierQuestion">The question asked just before ("老板拖欠工资怎么办", then the 申请法律援助 button): what the
+    /// application is about when the application message itself does not say.</param>
+    public static DialogOutcome Start(string flow, string firstMessage, OfficeDirectory offices, string idempotencyKey, int retentionDays,
+        string? earlierQuestion = null)
     {
         var state = new DialogState(flow, "", new Dictionary<string, string>(), false, [], idempotencyKey);
         var preface = new List<string> { flow == LegalAidFlow ? IntakeTexts.StartLegalAid : IntakeTexts.StartMediation };
         var compact = IntakeInput.Compact(firstMessage);
-        if (flow == LegalAidFlow && BestByKeyword(IntakeTexts.Matters, m => m.Keywords, compact) is { Option: not null } matter)
+        var earlier = IntakeInput.Compact(earlierQuestion ?? "");
+        var matter = BestByKeyword(IntakeTexts.Matters, m => m.Keywords, compact);
+        if (matter.Option is null) matter = BestByKeyword(IntakeTexts.Matters, m => m.Keywords, earlier);
+        if (flow == LegalAidFlow && matter.Option is not null)
         {
             state = SetMatter(state, matter.Detail);
             preface.Add(IntakeTexts.Recorded(IntakeTexts.MatterLabel, matter.Detail));
         }
-        if (flow == MediationFlow && BestByKeyword(IntakeTexts.Disputes, d => d.Keywords, compact) is { Option: not null } dispute)
+        var dispute = BestByKeyword(IntakeTexts.Disputes, d => d.Keywords, compact);
+        if (dispute.Option is null) dispute = BestByKeyword(IntakeTexts.Disputes, d => d.Keywords, earlier);
+        if (flow == MediationFlow && dispute.Option is not null)
         {
             state = state.With((Dispute, dispute.Option));
             preface.Add(IntakeTexts.Recorded(IntakeTexts.DisputeLabel, dispute.Option));

@@ -1,4 +1,5 @@
 using LegalBot.Conversation.Pipeline;
+using LegalBot.Knowledge.Documents;
 using LegalBot.Knowledge.Search;
 
 namespace LegalBot.Conversation.Intake;
@@ -28,7 +29,9 @@ public sealed class IntakeHandler(IntakeCoordinator intake) : ITurnHandler
     private static async Task<Citation?> LegalBasisAsync(TurnContext turn, LegalBasis basis, CancellationToken cancellationToken)
     {
         var result = await turn.Knowledge.Retriever.SearchAsync(basis.Query, new RetrievalOptions(BasisDepth), cancellationToken).ConfigureAwait(false);
-        var stating = result.Hits.FirstOrDefault(h => h.Chunk.Text.Replace("*", "", StringComparison.Ordinal).Contains(basis.Phrase, StringComparison.Ordinal));
+        // The statute or the county's guide is the basis; a matter (our own summary) only when neither states it.
+        var stating = result.Hits.Where(h => h.Chunk.Text.Replace("*", "", StringComparison.Ordinal).Contains(basis.Phrase, StringComparison.Ordinal))
+            .OrderBy(h => h.Document.Kind == DocumentKind.Matter).FirstOrDefault();
         return stating is null ? null : Citation.Of(stating);
     }
 }
