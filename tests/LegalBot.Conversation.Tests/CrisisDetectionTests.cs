@@ -60,6 +60,22 @@ public sealed class CrisisDetectionTests(ITestOutputHelper output)
         Assert.True(alarms.Count <= all.Count * 0.02, $"{alarms.Count} false alarms of {all.Count}");
     }
 
+    /// <summary>
+    /// A third set by another author, first run blind (README "Crisis detection"): 120 emergencies, and 150 messages
+    /// with danger-like words that are not (half of them citizens' legal stories). Floors at what that run met.
+    /// </summary>
+    [Fact]
+    public void A_third_independent_set()
+    {
+        var emergencies = Load("emergency-3.jsonl");
+        var others = Load("non-emergency-3.jsonl").Concat(Load("citizen-3.jsonl")).ToList();
+        var recall = emergencies.Count(q => Detector.Assess(q.Question).IsEmergency) / (double)emergencies.Count;
+        var alarms = others.Count(q => Detector.Assess(q.Question).IsEmergency) / (double)others.Count;
+        output.WriteLine(FormattableString.Invariant($"recall {recall:F3} (n={emergencies.Count}), false alarms {alarms:F3} (n={others.Count})"));
+        Assert.True(recall >= 0.97, $"recall {recall:F3}");
+        Assert.True(alarms <= 0.14, $"false alarms {alarms:F3}");
+    }
+
     [Theory]
     [InlineData("我刚被人打了现在还在流血", "violence")]
     [InlineData("被电动车撞了,对方跑了", "traffic")]
