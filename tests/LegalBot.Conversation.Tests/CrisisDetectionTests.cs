@@ -83,6 +83,7 @@ public sealed class CrisisDetectionTests(ITestOutputHelper output)
     [InlineData("我妈说她不想拖累我们了", "self-harm")]
     [InlineData("他说要跳楼", "self-harm")]
     [InlineData("厨房一股煤气味", "gas")]
+    [InlineData("老婆生孩子羊水破了，车还没来", "medical")]
     public void Emergencies(string message, string category) => Assert.Equal(category, Detector.Assess(message).Categories[0].Id);
 
     [Theory]
@@ -95,5 +96,6 @@ public sealed class CrisisDetectionTests(ITestOutputHelper output)
     [InlineData("我老公经常打我，我能申请什么保护")]
     [InlineData("包工头跑了，工钱一分没拿到")]
     [InlineData("孩子他没流血，就是擦破点皮，学校要负责吗")]
+    [InlineData("去年生孩子大出血，医院有没有责任")]
     public void Not_emergencies(string message) => Assert.False(Detector.Assess(message).IsEmergency, Detector.Assess(message).ToString());
 }
