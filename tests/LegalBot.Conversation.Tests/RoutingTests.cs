@@ -19,6 +19,14 @@ public class RoutingTests
         Assert.Equal(route, RouteClassifier.FromText(TextNormalizer.Normalize(text))!.Route);
 
     [Theory]
+    [InlineData("派出所罚了我的款，想申请复议", "reconsideration", true)]
+    [InlineData("村里的人民调解委员会能管这事吗", "mediation", true)]
+    [InlineData("打架的事派出所调解了，对方又不给钱", "mediation", false)]
+    [InlineData("手写的遗嘱没去公证，有用吗", "notary", false)]
+    public void A_service_is_named_clearly_or_not(string text, string route, bool clearly) =>
+        Assert.Equal(clearly, RouteClassifier.NamesClearly(TextNormalizer.Normalize(text), route));
+
+    [Theory]
     [InlineData("老板拖欠工资怎么办")]
     [InlineData("今天星期几")]
     public void Other_questions_wait_for_retrieval(string text) =>

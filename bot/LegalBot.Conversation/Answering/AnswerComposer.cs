@@ -6,6 +6,7 @@ using LegalBot.Knowledge;
 using LegalBot.Knowledge.Documents;
 using LegalBot.Knowledge.Index;
 using LegalBot.Knowledge.Search;
+using LegalBot.Knowledge.Text;
 
 namespace LegalBot.Conversation.Answering;
 
@@ -30,17 +31,23 @@ public sealed class AnswerComposer(IConversationStore store, EngineOptions optio
     {
         var best = result.Best!;
         return best.Document.Kind == DocumentKind.Matter
-            ? await MatterAsync(message, knowledge, question, best, confidence, leadOverride, cancellationToken, specific).ConfigureAwait(false)
+            ? await MatterAsync(message, knowledge, question, best, confidence, leadOverride, cancellationToken, specific, route).ConfigureAwait(false)
             : await PassageAsync(message, knowledge, question, route, result, confidence, leadOverride, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A matter's answer; also used when the citizen picks a matter from a clarifying question.</summary>
     /// <param name="specific">A statute article of one of the matter's laws that states the question's specific point (the matter
     /// is the general problem): quoted and cited first.</param>
+    /// <param name="askedRoute">The route the question itself took. When the message names that service beyond doubt and the
+    /// matter lists it, the service leads: "想申请复议" about a police fine wants the reconsideration office, while "派出所调解了" about a
+    /// fight is not a request for people's mediation (that matter does not list it).</param>
     public async Task<OutboundReply> MatterAsync(InboundMessage message, KnowledgeView knowledge, string question, ChunkHit matter, double confidence,
-        string? leadOverride, CancellationToken cancellationToken, ChunkHit? specific = null)
+        string? leadOverride, CancellationToken cancellationToken, ChunkHit? specific = null, string? askedRoute = null)
     {
         var routing = MatterRouting.Of(matter.Document);
+        if (askedRoute is not null && askedRoute != routing.Route && routing.Services.Contains(askedRoute)
+            && RouteClassifier.NamesClearly(TextNormalizer.Normalize(message.Text ?? ""), askedRoute))
+            routing = routing with { Route = askedRoute, Services = [.. routing.Services.Prepend(routing.Route).Where(s => Routes.IsService(s) && s != askedRoute).Distinct()] };
         var references = matter.Chunk.ArticleReferences
             // A reference the folder's statute contradicts (no such article) is never cited.
             .Where(r => !knowledge.Statutes.Holds(r.Law) || knowledge.Statutes.Article(r) is not null)

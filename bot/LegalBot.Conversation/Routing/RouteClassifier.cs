@@ -27,6 +27,23 @@ public static class RouteClassifier
         return null;
     }
 
+    /// <summary>The question names this service beyond doubt (法律援助, 复议, 人民调解; not after 没/不: "没去公证").</summary>
+    public static bool NamesClearly(string normalized, string route)
+    {
+        var compact = normalized.Replace(" ", "", StringComparison.Ordinal);
+        foreach (var (service, phrases) in RouteLexicon.ClearServices)
+        {
+            if (service != route) continue;
+            foreach (var phrase in phrases)
+                for (var at = compact.IndexOf(phrase, StringComparison.Ordinal); at >= 0; at = compact.IndexOf(phrase, at + 1, StringComparison.Ordinal))
+                {
+                    var before = compact[Math.Max(0, at - 2)..at];
+                    if (!RouteLexicon.Negations.Any(n => before.Contains(n, StringComparison.Ordinal))) return true;
+                }
+        }
+        return false;
+    }
+
     public static bool IsReset(string normalized) =>
         RouteLexicon.Reset.Contains(normalized.Replace(" ", "", StringComparison.Ordinal));
 

@@ -26,6 +26,21 @@ internal static class RouteLexicon
     ];
 
     /// <summary>
+    /// Phrases that name a service beyond doubt, so that the service leads an answer about a problem that lists it
+    /// (bare 调解 is not one: 派出所调解 and 交警调解 are the police's, not people's mediation).
+    /// </summary>
+    public static readonly (string Route, string[] Phrases)[] ClearServices =
+    [
+        (Routes.LegalAid, ["法律援助", "法援", "援助律师", "免费律师"]),
+        (Routes.Reconsideration, ["行政复议", "复议"]),
+        (Routes.Notary, ["公证"]),
+        (Routes.Petition, ["信访", "上访"]),
+        (Routes.Mediation, ["人民调解", "调解委员会", "调解员", "村里调解", "社区调解", "找人调解"]),
+    ];
+
+    public static readonly string[] Negations = ["没", "不", "未", "别"];
+
+    /// <summary>
     /// Service routes recognised in a document's title and tags: narrower than <see cref="Services"/>, so that
     /// 劳动争议调解仲裁法 (answered as a consultation) is not taken for people's mediation.
     /// </summary>
