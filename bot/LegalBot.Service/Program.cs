@@ -36,6 +36,13 @@ builder.Services.AddOptions<BotOptions>().BindConfiguration(BotOptions.Section).
     .Validate(o => string.IsNullOrEmpty(o.MicrosoftAppId) == string.IsNullOrEmpty(o.MicrosoftAppPassword),
         "Bot:MicrosoftAppId and Bot:MicrosoftAppPassword must be set together").ValidateOnStart();
 builder.Services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<WebChatOptions>().BindConfiguration(WebChatOptions.Section)
+    .Validate(o => o.OriginsAreValid(), WebChatOptions.InvalidOrigins).ValidateOnStart();
+// Pages on the origins staff list (the county portal) may embed the chat; with none listed, only this site's own page.
+builder.Services.AddCors();
+builder.Services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<WebChatOptions>>((cors, web) =>
+    cors.AddPolicy(DirectLineEndpoints.EmbedPolicy, p => p.WithOrigins([.. web.Value.AllowedOrigins])
+        .WithHeaders("Authorization", "Content-Type", "Accept", "x-ms-bot-agent").WithMethods("GET", "POST").SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
 builder.Services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<NetworkOptions>().BindConfiguration(NetworkOptions.Section)
     .Validate(o => o.KnownProxies.All(p => System.Net.IPAddress.TryParse(p, out _)), "Network:KnownProxies must be IP addresses (e.g. 127.0.0.1 for a same-host nginx)").ValidateOnStart();
@@ -91,13 +98,9 @@ builder.Services.AddSingleton<IMessageRateGate>(sp => new TokenBucketRateGate(sp
 builder.Services.AddSingleton(sp => new RateGates(sp.GetRequiredService<IMessageRateGate>(),
     new TokenBucketRateGate(sp.GetRequiredService<IOptions<LimitsOptions>>().Value.MessagesPerMinutePerClient)));
 builder.Services.AddSingleton(sp => sp.GetRequiredService<DataStores>().Tokens);
-builder.Services.AddSingleton(sp =>
-{
-    var l = sp.GetRequiredService<IOptions<LimitsOptions>>().Value;
-    return new DirectLineService(sp.GetRequiredService<IConversationHandler>(), sp.GetRequiredService<DirectLineTokens>(), sp.GetRequiredService<RateGates>(),
-        sp.GetRequiredService<TimeProvider>(), new DirectLineLimits(l.MaxConversations, TimeSpan.FromMinutes(l.ConversationIdleMinutes),
-            l.MaxActivitiesPerConversation, l.MaxBytesPerConversation));
-});
+builder.Services.AddSingleton(sp => new DirectLineService(sp.GetRequiredService<IConversationHandler>(), sp.GetRequiredService<DirectLineTokens>(),
+    sp.GetRequiredService<RateGates>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<DataStores>().DirectLine,
+    sp.GetRequiredService<IOptions<LimitsOptions>>().Value.DirectLine));
 builder.Services.AddHostedService<DirectLineJanitor>();
 builder.Services.AddSingleton(sp => new BotMessageProcessor(sp.GetRequiredService<IConversationHandler>(), sp.GetRequiredService<IMessageRateGate>(),
     sp.GetRequiredService<TimeProvider>()));
@@ -134,6 +137,8 @@ app.UseExceptionHandler(errors => errors.Run(async context =>
 }));
 // Only with proxies named: ForwardedHeadersMiddleware with no known proxies believes anyone's X-Forwarded-For.
 if (app.Services.GetRequiredService<IOptions<NetworkOptions>>().Value.KnownProxies.Count > 0) app.UseForwardedHeaders();
+app.UseCors();
+app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
 app.UseRateLimiter();
 app.UseStaffSecurityHeaders();
 app.UseDefaultFiles();
@@ -144,9 +149,9 @@ if (Directory.Exists(webChatFolder))
     app.UseStaticFiles(new StaticFileOptions { FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(webChatFolder), RequestPath = "/lib" });
 
 // Liveness: the process answers. Readiness: it can also take cases and keep conversations (see DataStores).
-app.MapGet("/healthz", (KnowledgeHost host, DirectLineService directLine) => Results.Json(new
+app.MapGet("/healthz", async (KnowledgeHost host, DirectLineService directLine, CancellationToken ct) => Results.Json(new
 {
-    status = "ok", documents = host.Status.Documents, chunks = host.Status.Chunks, webChatConversations = directLine.ConversationCount,
+    status = "ok", documents = host.Status.Documents, chunks = host.Status.Chunks, webChatConversations = await directLine.ConversationCountAsync(ct),
 }));
 app.MapGet("/readyz", async (DataStores stores, KnowledgeHost host, CancellationToken ct) =>
 {

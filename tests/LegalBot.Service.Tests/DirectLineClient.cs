@@ -5,11 +5,13 @@ using System.Text.Json;
 namespace LegalBot.Service.Tests;
 
 /// <summary>A minimal Direct Line client doing what botframework-directlinejs does (polling).</summary>
-internal sealed class DirectLineClient(HttpClient http, string token = "", string conversationId = "")
+internal sealed class DirectLineClient(HttpClient http, string token = "", string conversationId = "", string watermark = "")
 {
     public string Token { get; private set; } = token;
     public string ConversationId { get; private set; } = conversationId;
-    private string _watermark = "";
+    private string _watermark = watermark;
+
+    public string Watermark => _watermark;
 
     public async Task StartAsync()
     {

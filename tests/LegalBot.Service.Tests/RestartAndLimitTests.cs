@@ -26,6 +26,32 @@ public sealed class RestartAndLimitTests
     }
 
     [Fact]
+    public async Task A_web_chat_continues_after_a_sigkill_with_the_same_token_and_watermark()
+    {
+        using var workspace = new ServiceWorkspace(withMatters: false);
+        var service = await ServiceProcess.StartAsync(workspace.Knowledge, workspace.Data);
+        var dl = new DirectLineClient(service.Http);
+        await dl.StartAsync();
+        var before = await dl.AskAsync("申请法律援助的条件是什么");
+        var lastId = before[^1].GetProperty("id").GetString()!;
+        var watermark = dl.Watermark;
+        service.Kill();
+        await service.DisposeAsync();
+
+        await using var restarted = await ServiceProcess.StartAsync(workspace.Knowledge, workspace.Data);
+        var same = new DirectLineClient(restarted.Http, dl.Token, dl.ConversationId, watermark);
+        // Nothing is repeated after the watermark, and the stream was not lost: from the start it still holds the first answer.
+        Assert.Empty(await same.PollAsync());
+        var history = await new DirectLineClient(restarted.Http, dl.Token, dl.ConversationId).PollAsync();
+        Assert.Contains(history, a => a.GetProperty("id").GetString() == lastId);
+        // Ids and the watermark keep increasing.
+        var after = await same.AskAsync("那要带什么材料？");
+        Assert.True(string.CompareOrdinal(after[0].GetProperty("id").GetString(), lastId) > 0);
+        Assert.True(long.Parse(same.Watermark, System.Globalization.CultureInfo.InvariantCulture) > long.Parse(watermark, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains("需要带的材料", after[0].GetProperty("text").GetString()!, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Too_many_messages_get_a_polite_slow_down_reply()
     {
         using var workspace = new ServiceWorkspace();
@@ -37,6 +63,18 @@ public sealed class RestartAndLimitTests
         for (var i = 0; i < 12; i++) texts.Add((await dl.AskAsync("离婚要带什么材料"))[0].GetProperty("text").GetString()!);
         Assert.Contains(texts, t => t.Contains("您发送得太快了", StringComparison.Ordinal));
         Assert.Contains("出处", texts[0], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Conversation__DirectLineTokenMinutes", "15", "Conversation:DirectLineTokenMinutes must be between 20 and 1440")]
+    [InlineData("WebChat__AllowedOrigins__0", "https://www.example.gov.cn/chat", "WebChat:AllowedOrigins must be origins")]
+    public async Task A_setting_that_would_break_web_chat_stops_the_start(string name, string value, string message)
+    {
+        using var workspace = new ServiceWorkspace(withMatters: false);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            ServiceProcess.StartAsync(workspace.Knowledge, workspace.Data, new Dictionary<string, string> { [name] = value }));
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace LegalBot.Channels.DirectLine;
 
 // Direct Line 3.0 wire shapes, as botframework-directlinejs reads them (../shared/contracts/protocol-notes.md §1).
 
-public sealed class DirectLineConversation
+public sealed record DirectLineConversation
 {
     [JsonPropertyName("conversationId")] public required string ConversationId { get; init; }
     [JsonPropertyName("token")] public required string Token { get; init; }

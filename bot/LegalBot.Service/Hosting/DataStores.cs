@@ -21,6 +21,7 @@ public sealed partial class DataStores(IOptions<DataOptions> data, IOptions<Case
     private CaseStorage? _storage;
     private SqliteConversationStore? _conversations;
     private DirectLineTokens? _tokens;
+    private SqliteDirectLineStore? _directLine;
     private IFieldProtector? _protector;
     private string? _caseProblem;
     private Task _retry = Task.CompletedTask;
@@ -30,6 +31,7 @@ public sealed partial class DataStores(IOptions<DataOptions> data, IOptions<Case
 
     public IConversationStore Conversations => _conversations ?? throw NotOpened();
     public DirectLineTokens Tokens => _tokens ?? throw NotOpened();
+    public IDirectLineStore DirectLine => _directLine ?? throw NotOpened();
 
     /// <exception cref="StoreIntegrityException">A store is unsafe to open.</exception>
     public async Task OpenAsync(CancellationToken cancellationToken)
@@ -63,6 +65,9 @@ public sealed partial class DataStores(IOptions<DataOptions> data, IOptions<Case
 
         _conversations = await SqliteConversationStore.OpenAsync(Path.Combine(d.Path, "conversations.db"), cancellationToken, _protector,
             limits.Value.StaffLogEntriesPerConversationPerDay, new StoreMarker(d.Path)).ConfigureAwait(false);
+        // Web chat streams survive a restart; they carry what citizens typed, so they are encrypted like the state.
+        _directLine = await SqliteDirectLineStore.OpenAsync(Path.Combine(d.Path, "directline.db"), _protector!, limits.Value.DirectLine, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>What keeps the service from being ready, or nothing.</summary>
@@ -138,6 +143,7 @@ public sealed partial class DataStores(IOptions<DataOptions> data, IOptions<Case
         await _retry.ConfigureAwait(false);
         _stopping.Dispose();
         _conversations?.Dispose();
+        _directLine?.Dispose();
         if (_storage is not null) await _storage.DisposeAsync().ConfigureAwait(false);
     }
 

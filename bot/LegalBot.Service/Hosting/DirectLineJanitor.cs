@@ -10,8 +10,8 @@ public sealed partial class DirectLineJanitor(DirectLineService directLine, Time
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            var removed = directLine.Sweep();
-            if (removed > 0) LogSwept(removed, directLine.ConversationCount);
+            var removed = await directLine.SweepAsync(stoppingToken).ConfigureAwait(false);
+            if (removed > 0) LogSwept(removed, await directLine.ConversationCountAsync(stoppingToken).ConfigureAwait(false));
         }
     }
 

@@ -47,7 +47,7 @@ public sealed class LimitsOptions
     [Range(1, 100_000)] public int ConversationsPerMinutePerClient { get; set; } = 30;
     /// <summary>Messages per client address per minute, over all its conversations (a township office behind one NAT counts once).</summary>
     [Range(1, 1_000_000)] public int MessagesPerMinutePerClient { get; set; } = 300;
-    /// <summary>Direct Line conversations kept in memory; idle ones beyond this are dropped, least recently used first.</summary>
+    /// <summary>Web chat conversations kept; idle ones beyond this are dropped, least recently used first.</summary>
     [Range(100, 10_000_000)] public int MaxConversations { get; set; } = 20_000;
     /// <summary>Minutes a web chat conversation nobody used is kept.</summary>
     [Range(5, 10_080)] public int ConversationIdleMinutes { get; set; } = 120;
@@ -55,6 +55,9 @@ public sealed class LimitsOptions
     [Range(16_384, 64 * 1024 * 1024)] public int MaxBytesPerConversation { get; set; } = 1024 * 1024;
     /// <summary>Entries each conversation may add per day to the unanswered and feedback logs staff read.</summary>
     [Range(1, 10_000)] public int StaffLogEntriesPerConversationPerDay { get; set; } = 30;
+
+    public Channels.DirectLine.DirectLineLimits DirectLine =>
+        new(MaxConversations, TimeSpan.FromMinutes(ConversationIdleMinutes), MaxActivitiesPerConversation, MaxBytesPerConversation);
 }
 
 /// <summary><c>Network__KnownProxies</c>: the reverse proxies (nginx) whose X-Forwarded-For is believed.</summary>
@@ -71,7 +74,24 @@ public sealed class ConversationOptions
     [Range(256, 65_536)] public int MaxMessageBytes { get; set; } = 4096;
     /// <summary>Messages a user may send per minute before getting the polite "slow down" reply.</summary>
     [Range(1, 10_000)] public int MessagesPerMinute { get; set; } = 30;
-    [Range(1, 1440)] public int DirectLineTokenMinutes { get; set; } = 30;
+    /// <summary>Web chat token lifetime. Web Chat refreshes its token every 15 minutes, so a shorter life ends conversations.</summary>
+    [Range(MinimumTokenMinutes, 1440, ErrorMessage = "Conversation:DirectLineTokenMinutes must be between 20 and 1440: Web Chat refreshes its token every 15 minutes")]
+    public int DirectLineTokenMinutes { get; set; } = 30;
+
+    public const int MinimumTokenMinutes = 20;
+}
+
+/// <summary><c>WebChat__AllowedOrigins__0=https://www.county.gov.cn</c>: pages on other origins that may embed the chat (CORS).</summary>
+public sealed class WebChatOptions
+{
+    public const string Section = "WebChat";
+    public List<string> AllowedOrigins { get; set; } = [];
+
+    public const string InvalidOrigins = "WebChat:AllowedOrigins must be origins as browsers send them, such as https://www.example.gov.cn (no path, no trailing slash)";
+
+    /// <summary>Each origin is scheme://host[:port] with nothing after it.</summary>
+    public bool OriginsAreValid() => AllowedOrigins.All(o =>
+        Uri.TryCreate(o, UriKind.Absolute, out var u) && u.Scheme is "https" or "http" && u.PathAndQuery == "/" && !o.EndsWith('/') && u.UserInfo.Length == 0);
 }
 
 /// <summary>
