@@ -116,6 +116,8 @@ builder.Services.AddSingleton<IConnectorTokenProvider>(sp =>
             o.MicrosoftAppId, o.MicrosoftAppPassword!, o.ConnectorScope, sp.GetRequiredService<TimeProvider>());
 });
 builder.Services.AddSingleton(sp => new ConnectorClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient("connector"), sp.GetRequiredService<IConnectorTokenProvider>()));
+builder.Services.AddSingleton(sp => new ReplyDelivery(sp.GetRequiredService<ConnectorClient>(), sp.GetRequiredService<DataStores>().Replies, sp.GetRequiredService<TimeProvider>()));
+builder.Services.AddHostedService<ReplyDispatcher>();
 builder.Services.AddSingleton(sp =>
 {
     var o = sp.GetRequiredService<IOptions<BotOptions>>().Value;

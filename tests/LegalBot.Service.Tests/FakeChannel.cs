@@ -21,15 +21,22 @@ internal sealed class FakeChannel : IAsyncDisposable
     public string Url { get; }
     public ConcurrentQueue<(string Path, JsonElement Body)> Received { get; } = new();
 
-    public static async Task<FakeChannel> StartAsync(Action<WebApplication>? extra = null)
+    /// <summary>Replies posted to it so far, refused ones included.</summary>
+    public int Requests => _requests;
+    private int _requests;
+
+    /// <param name="failFirst">The first this many replies get 503, as a channel that is down for a moment.</param>
+    /// <param name="port">A fixed port (a channel coming back where it was); default any free one.</param>
+    public static async Task<FakeChannel> StartAsync(Action<WebApplication>? extra = null, int failFirst = 0, int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
         var app = builder.Build();
         FakeChannel? channel = null;
         app.MapPost("/v3/conversations/{conversation}/activities/{replyTo}", async (HttpRequest r) =>
         {
+            if (Interlocked.Increment(ref channel!._requests) <= failFirst) return Results.StatusCode(503);
             var body = await JsonSerializer.DeserializeAsync<JsonElement>(r.Body);
             channel!.Received.Enqueue((r.Path.Value!, body));
             return Results.Json(new { id = "reply-1" });

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace LegalBot.Service.Tests;
@@ -49,6 +50,31 @@ public sealed class RestartAndLimitTests
         Assert.True(string.CompareOrdinal(after[0].GetProperty("id").GetString(), lastId) > 0);
         Assert.True(long.Parse(same.Watermark, System.Globalization.CultureInfo.InvariantCulture) > long.Parse(watermark, System.Globalization.CultureInfo.InvariantCulture));
         Assert.Contains("需要带的材料", after[0].GetProperty("text").GetString()!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_reply_queued_for_a_channel_that_was_down_survives_a_sigkill()
+    {
+        using var workspace = new ServiceWorkspace(withMatters: false);
+        var anonymous = new Dictionary<string, string> { ["Bot__AllowAnonymous"] = "true" };
+        var service = await ServiceProcess.StartAsync(workspace.Knowledge, workspace.Data, anonymous);
+        var port = ServiceProcess.FreePort();
+        using var posted = await service.Http.PostAsJsonAsync("api/messages", new
+        {
+            type = "message", id = "act-9", channelId = "emulator", serviceUrl = $"http://127.0.0.1:{port}/", text = "离婚要带什么材料",
+            from = new { id = "user-9" }, recipient = new { id = "bot" }, conversation = new { id = "conv-9" },
+        });
+        Assert.Equal(System.Net.HttpStatusCode.OK, posted.StatusCode);
+        service.Kill();
+        await service.DisposeAsync();
+
+        await using var channel = await FakeChannel.StartAsync(port: port);
+        await using var restarted = await ServiceProcess.StartAsync(workspace.Knowledge, workspace.Data, anonymous);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (channel.Received.IsEmpty && DateTime.UtcNow < deadline) await Task.Delay(200);
+        var (path, body) = Assert.Single(channel.Received);
+        Assert.Equal("/v3/conversations/conv-9/activities/act-9", path);
+        Assert.Contains("材料", body.GetProperty("text").GetString()!, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -39,10 +39,11 @@ public sealed class ServiceTests : IAsyncLifetime
         _workspace.Dispose();
     }
 
-    private static object Message(string text, string deliveryMode = "expectReplies", string serviceUrl = "http://127.0.0.1:9/") => new
+    private static object Message(string text, string deliveryMode = "expectReplies", string serviceUrl = "http://127.0.0.1:9/", string id = "act-1",
+        string conversation = "conv-1") => new
     {
-        type = "message", id = "act-1", channelId = "emulator", serviceUrl, deliveryMode, text, locale = "zh-CN",
-        from = new { id = "user-1", name = "张三" }, recipient = new { id = "bot" }, conversation = new { id = "conv-1" },
+        type = "message", id, channelId = "emulator", serviceUrl, deliveryMode, text, locale = "zh-CN",
+        from = new { id = "user-1", name = "张三" }, recipient = new { id = "bot" }, conversation = new { id = conversation },
     };
 
     private async Task<(HttpStatusCode Status, string Body)> PostRawAsync(string path, string body, string contentType = "application/json")
@@ -118,10 +119,18 @@ public sealed class ServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_channel_that_is_down_gets_a_502_not_a_crash()
+    public async Task A_reply_the_channel_cannot_take_now_is_delivered_when_it_is_back_and_in_order()
     {
-        using var r = await _service.Http.PostAsJsonAsync("api/messages", Message("离婚要带什么材料", "normal", "http://127.0.0.1:1/"));
-        Assert.Equal(HttpStatusCode.BadGateway, r.StatusCode);
+        await using var connector = await FakeChannel.StartAsync(failFirst: 2);
+        using var first = await _service.Http.PostAsJsonAsync("api/messages", Message("离婚要带什么材料", "normal", connector.Url, conversation: "conv-outage"));
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        // While the first waits in the outbox, the next reply queues behind it.
+        using var second = await _service.Http.PostAsJsonAsync("api/messages", Message("申请法律援助的条件是什么", "normal", connector.Url, "act-2", "conv-outage"));
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (connector.Received.Count < 2 && DateTime.UtcNow < deadline) await Task.Delay(200);
+        Assert.Equal(["/v3/conversations/conv-outage/activities/act-1", "/v3/conversations/conv-outage/activities/act-2"], connector.Received.Select(r => r.Path));
+        Assert.True(connector.Requests >= 4, _service.Output);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public static partial class BotFrameworkEndpoints
 {
     public static void MapBotFramework(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/messages", async (HttpContext http, BotMessageProcessor processor, ConnectorClient connector,
+        app.MapPost("/api/messages", async (HttpContext http, BotMessageProcessor processor, ReplyDelivery delivery,
             BotAuthentication botAuth, ILoggerFactory loggers, CancellationToken ct) =>
         {
             var request = http.Request;
@@ -48,14 +48,14 @@ public static partial class BotFrameworkEndpoints
             if (result.DeliverToConnector)
             {
                 if (string.IsNullOrEmpty(activity.ServiceUrl)) return Results.BadRequest(new { error = "serviceUrl is required unless deliveryMode is expectReplies" });
-                try
+                // A channel that cannot take the replies now gets them later from the outbox (ReplyDispatcher): answered late, never lost.
+                // Ordered per conversation and connector: a dead serviceUrl's backlog does not hold up replies that go elsewhere.
+                var (outcome, problem) = await delivery.DeliverAsync(identity.ConversationKey + " " + activity.ServiceUrl, result.Replies, ct);
+                if (outcome == DeliveryOutcome.Queued && problem is not null) LogConnectorQueued(log, activity.ServiceUrl, problem);
+                if (outcome == DeliveryOutcome.Refused)
                 {
-                    foreach (var reply in result.Replies) await connector.ReplyAsync(reply, ct);
-                }
-                catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or TaskCanceledException)
-                {
-                    LogConnectorFailed(log, activity.ServiceUrl ?? "", ex.Message);
-                    return Results.Json(new { error = "could not deliver the reply to the channel" }, statusCode: 502);
+                    LogConnectorFailed(log, activity.ServiceUrl, problem ?? "");
+                    return Results.Json(new { error = "the channel refused the reply" }, statusCode: 502);
                 }
             }
             return result.Body is null ? Results.StatusCode(result.StatusCode) : Results.Json(result.Body, ActivityJson.Options, statusCode: result.StatusCode);
@@ -71,6 +71,9 @@ public static partial class BotFrameworkEndpoints
     [LoggerMessage(LogLevel.Warning, "rejected /api/messages: {Reason}")]
     private static partial void LogUnauthorized(ILogger logger, string reason);
 
-    [LoggerMessage(LogLevel.Error, "connector {ServiceUrl} failed: {Message}")]
+    [LoggerMessage(LogLevel.Warning, "connector {ServiceUrl} did not take the reply, queued for retry: {Message}")]
+    private static partial void LogConnectorQueued(ILogger logger, string serviceUrl, string message);
+
+    [LoggerMessage(LogLevel.Error, "connector {ServiceUrl} refused the reply: {Message}")]
     private static partial void LogConnectorFailed(ILogger logger, string serviceUrl, string message);
 }

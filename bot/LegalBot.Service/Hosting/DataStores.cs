@@ -1,6 +1,7 @@
 using System.Data.Common;
 using LegalBot.Cases.Privacy;
 using LegalBot.Cases.Storage;
+using LegalBot.Channels.BotFramework;
 using LegalBot.Channels.DirectLine;
 using LegalBot.Conversation.State;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,7 @@ public sealed partial class DataStores(IOptions<DataOptions> data, IOptions<Case
     private SqliteConversationStore? _conversations;
     private DirectLineTokens? _tokens;
     private SqliteDirectLineStore? _directLine;
+    private ReplyOutbox? _replies;
     private IFieldProtector? _protector;
     private string? _caseProblem;
     private Task _retry = Task.CompletedTask;
@@ -32,6 +34,7 @@ public sealed partial class DataStores(IOptions<DataOptions> data, IOptions<Case
     public IConversationStore Conversations => _conversations ?? throw NotOpened();
     public DirectLineTokens Tokens => _tokens ?? throw NotOpened();
     public IDirectLineStore DirectLine => _directLine ?? throw NotOpened();
+    public ReplyOutbox Replies => _replies ?? throw NotOpened();
 
     /// <exception cref="StoreIntegrityException">A store is unsafe to open.</exception>
     public async Task OpenAsync(CancellationToken cancellationToken)
@@ -68,6 +71,7 @@ public sealed partial class DataStores(IOptions<DataOptions> data, IOptions<Case
         // Web chat streams survive a restart; they carry what citizens typed, so they are encrypted like the state.
         _directLine = await SqliteDirectLineStore.OpenAsync(Path.Combine(d.Path, "directline.db"), _protector!, limits.Value.DirectLine, cancellationToken)
             .ConfigureAwait(false);
+        _replies = await ReplyOutbox.OpenAsync(Path.Combine(d.Path, "replies.db"), _protector!, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>What keeps the service from being ready, or nothing.</summary>
@@ -144,6 +148,7 @@ public sealed partial class DataStores(IOptions<DataOptions> data, IOptions<Case
         _stopping.Dispose();
         _conversations?.Dispose();
         _directLine?.Dispose();
+        _replies?.Dispose();
         if (_storage is not null) await _storage.DisposeAsync().ConfigureAwait(false);
     }
 
