@@ -47,17 +47,27 @@ public sealed class CrisisDetector
 
     private readonly NgramClassifier? _classifier;
 
-    // Unreviewed for danger, the matters' wordings count less than a hand-labelled example.
+    // Unreviewed for danger, the matters' wordings count less than a hand-labelled example, and all together as at most
+    // OrdinaryBudget examples: a folder that grows by a hundred matters must not shift the model away from danger.
     private const double OrdinaryWeight = 0.3;
+    private const double OrdinaryBudget = 1400;
+    // An ordinary wording the hand-labelled examples alone rate this likely danger reads like an emergency: not taught as safe.
+    private const double DangerLike = 0.7;
 
     /// <param name="ordinaryQuestions">Citizens' ordinary legal questions (the matters' wordings): most messages are these, and the
-    /// model learns that from them; any the rules flag as danger are left out rather than taught as safe.</param>
+    /// model learns that from them. Any the rules flag as danger, or the hand-labelled examples alone rate as possible danger
+    /// (a matter about 电梯困人 or 溺水 tells its story in words an emergency uses), are left out rather than taught as safe.</param>
     public CrisisDetector(CrisisLexicon lexicon, IReadOnlyList<string>? ordinaryQuestions = null)
     {
         Lexicon = lexicon;
         var examples = lexicon.Examples.ToList();
-        examples.AddRange((ordinaryQuestions ?? []).Where(q => Signals(q).Found.Count == 0).Select(q => new LabelledText(q, false, OrdinaryWeight)));
-        _classifier = NgramClassifier.Train(examples, m => Signals(m).Names);
+        var labelledOnly = NgramClassifier.Train(examples, m => Signals(m).Names);
+        var ordinary = (ordinaryQuestions ?? [])
+            .Where(q => Signals(q).Found.Count == 0 && (labelledOnly is null || labelledOnly.Probability(q, Signals(q).Names) < DangerLike))
+            .ToList();
+        var weight = Math.Min(OrdinaryWeight, OrdinaryBudget / Math.Max(1, ordinary.Count));
+        examples.AddRange(ordinary.Select(q => new LabelledText(q, false, weight)));
+        _classifier = ordinary.Count == 0 ? labelledOnly : NgramClassifier.Train(examples, m => Signals(m).Names);
     }
 
     public CrisisLexicon Lexicon { get; }
