@@ -36,8 +36,10 @@ builder.Services.AddOptions<BotOptions>().BindConfiguration(BotOptions.Section).
     .Validate(o => string.IsNullOrEmpty(o.MicrosoftAppId) == string.IsNullOrEmpty(o.MicrosoftAppPassword),
         "Bot:MicrosoftAppId and Bot:MicrosoftAppPassword must be set together").ValidateOnStart();
 builder.Services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-builder.Services.AddOptions<WebChatOptions>().BindConfiguration(WebChatOptions.Section)
-    .Validate(o => o.OriginsAreValid(), WebChatOptions.InvalidOrigins).ValidateOnStart();
+builder.Services.AddOptions<WebChatOptions>().BindConfiguration(WebChatOptions.Section).ValidateDataAnnotations()
+    .Validate(o => o.OriginsAreValid(), WebChatOptions.InvalidOrigins).Validate(o => o.TokenKeyIsValid(), WebChatOptions.InvalidTokenKey)
+    .Validate(o => o.Store != "postgresql" || builder.Configuration["Cases:Database"] == "postgresql", "WebChat:Store=postgresql needs Cases:Database=postgresql")
+    .ValidateOnStart();
 // Pages on the origins staff list (the county portal) may embed the chat; with none listed, only this site's own page.
 builder.Services.AddCors();
 builder.Services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<WebChatOptions>>((cors, web) =>
@@ -153,7 +155,7 @@ if (Directory.Exists(webChatFolder))
 // Liveness: the process answers. Readiness: it can also take cases and keep conversations (see DataStores).
 app.MapGet("/healthz", async (KnowledgeHost host, DirectLineService directLine, CancellationToken ct) => Results.Json(new
 {
-    status = "ok", documents = host.Status.Documents, chunks = host.Status.Chunks, webChatConversations = await directLine.ConversationCountAsync(ct),
+    status = "ok", documents = host.Status.Documents, chunks = host.Status.Chunks, webChatConversations = await WebChatConversationsAsync(directLine, ct),
 }));
 app.MapGet("/readyz", async (DataStores stores, KnowledgeHost host, CancellationToken ct) =>
 {
@@ -212,6 +214,16 @@ static GroundedAnswerer? CreateGroundedAnswerer(IServiceProvider sp)
     {
         OnRejected = reason => logger.LogWarning("written answer not used, extractive answer sent instead: {Reason}", reason),
     };
+}
+
+// Liveness must not depend on a database: while PostgreSQL is away the count is simply not known.
+static async Task<int?> WebChatConversationsAsync(DirectLineService directLine, CancellationToken ct)
+{
+    try { return await directLine.ConversationCountAsync(ct); }
+    catch (Exception ex) when (ex is System.Data.Common.DbException or TimeoutException or System.Net.Sockets.SocketException or InvalidOperationException)
+    {
+        return null;
+    }
 }
 
 /// <summary>Entry point type, for tests that host the service.</summary>

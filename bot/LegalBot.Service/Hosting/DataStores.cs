@@ -15,14 +15,15 @@ namespace LegalBot.Service.Hosting;
 /// is retried with backoff in the background; the service answers questions meanwhile and reports not ready.
 /// </summary>
 public sealed partial class DataStores(IOptions<DataOptions> data, IOptions<CasesOptions> cases, IOptions<ConversationOptions> conversation,
-    IOptions<LimitsOptions> limits, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<DataStores> logger) : IAsyncDisposable
+    IOptions<LimitsOptions> limits, IOptions<WebChatOptions> webChat, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<DataStores> logger)
+    : IAsyncDisposable
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private readonly CancellationTokenSource _stopping = new();
     private CaseStorage? _storage;
     private SqliteConversationStore? _conversations;
     private DirectLineTokens? _tokens;
-    private SqliteDirectLineStore? _directLine;
+    private IDirectLineStore? _directLine;
     private ReplyOutbox? _replies;
     private IFieldProtector? _protector;
     private string? _caseProblem;
@@ -44,7 +45,9 @@ public sealed partial class DataStores(IOptions<DataOptions> data, IOptions<Case
         var keyPath = Path.Combine(d.Path, "directline.key");
         try
         {
-            var key = await DirectLineTokens.LoadOrCreateKeyAsync(keyPath, cancellationToken).ConfigureAwait(false);
+            // Instances sharing a database share the signing key from configuration; a single instance keeps its own file.
+            var key = webChat.Value.TokenKey is { Length: > 0 } configured ? Convert.FromBase64String(configured)
+                : await DirectLineTokens.LoadOrCreateKeyAsync(keyPath, cancellationToken).ConfigureAwait(false);
             _tokens = new DirectLineTokens(key, time, TimeSpan.FromMinutes(conversation.Value.DirectLineTokenMinutes));
         }
         catch (InvalidDataException ex)
@@ -68,9 +71,12 @@ public sealed partial class DataStores(IOptions<DataOptions> data, IOptions<Case
 
         _conversations = await SqliteConversationStore.OpenAsync(Path.Combine(d.Path, "conversations.db"), cancellationToken, _protector,
             limits.Value.StaffLogEntriesPerConversationPerDay, new StoreMarker(d.Path)).ConfigureAwait(false);
-        // Web chat streams survive a restart; they carry what citizens typed, so they are encrypted like the state.
-        _directLine = await SqliteDirectLineStore.OpenAsync(Path.Combine(d.Path, "directline.db"), _protector!, limits.Value.DirectLine, cancellationToken)
-            .ConfigureAwait(false);
+        // Web chat streams survive a restart (and, in PostgreSQL, are shared by every instance); they carry what citizens
+        // typed, so they are encrypted like the state.
+        _directLine = webChat.Value.Store == CaseStorageSettings.Postgres
+            ? new PostgresDirectLineStore(c.ConnectionString!, _protector!, limits.Value.DirectLine)
+            : await SqliteDirectLineStore.OpenAsync(Path.Combine(d.Path, "directline.db"), _protector!, limits.Value.DirectLine, cancellationToken)
+                .ConfigureAwait(false);
         _replies = await ReplyOutbox.OpenAsync(Path.Combine(d.Path, "replies.db"), _protector!, cancellationToken).ConfigureAwait(false);
     }
 
@@ -147,7 +153,8 @@ public sealed partial class DataStores(IOptions<DataOptions> data, IOptions<Case
         await _retry.ConfigureAwait(false);
         _stopping.Dispose();
         _conversations?.Dispose();
-        _directLine?.Dispose();
+        if (_directLine is IAsyncDisposable asyncStore) await asyncStore.DisposeAsync().ConfigureAwait(false);
+        else (_directLine as IDisposable)?.Dispose();
         _replies?.Dispose();
         if (_storage is not null) await _storage.DisposeAsync().ConfigureAwait(false);
     }

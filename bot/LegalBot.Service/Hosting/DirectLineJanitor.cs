@@ -10,10 +10,21 @@ public sealed partial class DirectLineJanitor(DirectLineService directLine, Time
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            var removed = await directLine.SweepAsync(stoppingToken).ConfigureAwait(false);
-            if (removed > 0) LogSwept(removed, await directLine.ConversationCountAsync(stoppingToken).ConfigureAwait(false));
+            try
+            {
+                var removed = await directLine.SweepAsync(stoppingToken).ConfigureAwait(false);
+                if (removed > 0) LogSwept(removed, await directLine.ConversationCountAsync(stoppingToken).ConfigureAwait(false));
+            }
+            catch (Exception ex) when (ex is System.Data.Common.DbException or TimeoutException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
+            {
+                // A database that is away for a minute is retried at the next tick; the host must not stop for it.
+                LogStoreError(ex.Message);
+            }
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "web chat store unavailable for the idle sweep: {Message}")]
+    private partial void LogStoreError(string message);
 
     [LoggerMessage(LogLevel.Information, "dropped {Removed} idle web chat conversation(s); {Kept} kept")]
     private partial void LogSwept(int removed, int kept);

@@ -87,6 +87,23 @@ public sealed class WebChatOptions
     public const string Section = "WebChat";
     public List<string> AllowedOrigins { get; set; } = [];
 
+    /// <summary>
+    /// <c>WebChat__TokenKey</c>: base64 of 32 random bytes that signs web chat tokens. Instances that share a database
+    /// must share it, so a token one minted verifies on the others; empty means <c>data/directline.key</c>.
+    /// </summary>
+    public string? TokenKey { get; set; }
+
+    /// <summary>
+    /// <c>WebChat__Store</c>: sqlite (default, <c>data/directline.db</c>, per instance) or postgresql (the case database, shared
+    /// by every instance, so no affinity is needed; web chat then needs the database up).
+    /// </summary>
+    [RegularExpression("^(sqlite|postgresql)$", ErrorMessage = "WebChat:Store must be sqlite or postgresql")]
+    public string Store { get; set; } = "sqlite";
+
+    public const string InvalidTokenKey = "WebChat:TokenKey must be base64 of 32 random bytes (e.g. `openssl rand -base64 32`)";
+
+    public bool TokenKeyIsValid() => string.IsNullOrWhiteSpace(TokenKey) || LegalBot.Cases.Privacy.AesGcmFieldProtector.IsValidKey(TokenKey);
+
     public const string InvalidOrigins = "WebChat:AllowedOrigins must be origins as browsers send them, such as https://www.example.gov.cn (no path, no trailing slash)";
 
     /// <summary>Each origin is scheme://host[:port] with nothing after it.</summary>
