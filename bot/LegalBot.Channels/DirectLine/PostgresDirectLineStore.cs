@@ -127,13 +127,18 @@ public sealed class PostgresDirectLineStore(string connectionString, IFieldProte
         {
             if (!_schemaReady)
             {
+                // Instances starting together would race on CREATE TABLE IF NOT EXISTS (a unique violation in pg_type):
+                // a transaction-scoped advisory lock lets one create while the others wait and find the tables there.
                 // Activities go with their conversation (ON DELETE CASCADE), so a sweep is one statement.
+                await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                 await NonQueryAsync(Command(c, """
+                    SELECT pg_advisory_xact_lock(7283451902);
                     CREATE TABLE IF NOT EXISTS dl_conversations (id TEXT PRIMARY KEY, next_seq BIGINT NOT NULL, last_used BIGINT NOT NULL);
                     CREATE INDEX IF NOT EXISTS dl_conversations_by_use ON dl_conversations (last_used);
                     CREATE TABLE IF NOT EXISTS dl_activities (conversation_id TEXT NOT NULL REFERENCES dl_conversations (id) ON DELETE CASCADE,
                         seq BIGINT NOT NULL, body TEXT NOT NULL, bytes INTEGER NOT NULL, PRIMARY KEY (conversation_id, seq));
                     """), cancellationToken).ConfigureAwait(false);
+                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
                 _schemaReady = true;
             }
         }
