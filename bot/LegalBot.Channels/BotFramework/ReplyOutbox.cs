@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LegalBot.Cases.Privacy;
 using Microsoft.Data.Sqlite;
+using static LegalBot.Cases.Storage.Sqlite;
 
 namespace LegalBot.Channels.BotFramework;
 
@@ -27,8 +28,7 @@ public sealed class ReplyOutbox : IDisposable
     public static async Task<ReplyOutbox> OpenAsync(string databasePath, IFieldProtector protector, CancellationToken cancellationToken)
     {
         DataFiles.EnsurePrivate(databasePath);
-        var cs = new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 10 }.ToString();
-        var outbox = new ReplyOutbox(cs, protector);
+        var outbox = new ReplyOutbox(ConnectionString(databasePath), protector);
         await using var c = await outbox.ConnectAsync(cancellationToken).ConfigureAwait(false);
         await NonQueryAsync(Command(c, """
             PRAGMA journal_mode = WAL;
@@ -130,29 +130,5 @@ public sealed class ReplyOutbox : IDisposable
 
     private static string Context(string conversationKey) => "bf-outbox:" + conversationKey;
 
-    private async Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken)
-    {
-        var c = new SqliteConnection(_connectionString);
-        await c.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await NonQueryAsync(Command(c, "PRAGMA synchronous = NORMAL;"), cancellationToken).ConfigureAwait(false);
-        return c;
-    }
-
-    private static SqliteCommand Command(SqliteConnection c, string sql, params (string Name, object Value)[] parameters)
-    {
-        var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
-        return cmd;
-    }
-
-    private static async Task NonQueryAsync(SqliteCommand cmd, CancellationToken cancellationToken)
-    {
-        await using (cmd.ConfigureAwait(false)) await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<object?> ScalarAsync(SqliteCommand cmd, CancellationToken cancellationToken)
-    {
-        await using (cmd.ConfigureAwait(false)) return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-    }
+    private Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken) => Cases.Storage.Sqlite.OpenAsync(_connectionString, cancellationToken);
 }

@@ -24,8 +24,9 @@ public sealed class PostgresDirectLineStore(string connectionString, IFieldProte
         CancellationToken cancellationToken)
     {
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        if (await CountAsync(c, cancellationToken).ConfigureAwait(false) >= _limits.MaxConversations
-            && await ScalarAsync(Command(c, "SELECT 1 FROM dl_conversations WHERE id = @id", ("id", conversationId)), cancellationToken).ConfigureAwait(false) is null)
+        // Only a new conversation can take the store over its cap (and counting is not free).
+        if (await ScalarAsync(Command(c, "SELECT 1 FROM dl_conversations WHERE id = @id", ("id", conversationId)), cancellationToken).ConfigureAwait(false) is null
+            && await CountAsync(c, cancellationToken).ConfigureAwait(false) >= _limits.MaxConversations)
             await SweepAsync(c, now, cancellationToken).ConfigureAwait(false);
         await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         // Reserve the range of sequence numbers: the row lock orders concurrent appenders of this conversation.

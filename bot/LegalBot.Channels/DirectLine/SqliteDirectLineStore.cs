@@ -3,6 +3,7 @@ using System.Text.Json;
 using LegalBot.Cases.Privacy;
 using LegalBot.Channels.BotFramework;
 using Microsoft.Data.Sqlite;
+using static LegalBot.Cases.Storage.Sqlite;
 
 namespace LegalBot.Channels.DirectLine;
 
@@ -32,10 +33,9 @@ public sealed class SqliteDirectLineStore : IDirectLineStore, IDisposable
         CancellationToken cancellationToken)
     {
         DataFiles.EnsurePrivate(databasePath);
-        var cs = new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 10 }.ToString();
-        var store = new SqliteDirectLineStore(cs, protector, limits ?? DirectLineLimits.Default);
+        var store = new SqliteDirectLineStore(ConnectionString(databasePath), protector, limits ?? DirectLineLimits.Default);
         await using var c = await store.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await NonQueryAsync(Execute(c, """
+        await NonQueryAsync(Command(c, """
             PRAGMA journal_mode = WAL;
             CREATE TABLE IF NOT EXISTS dl_conversations (id TEXT PRIMARY KEY, next_seq INTEGER NOT NULL, items INTEGER NOT NULL,
                 bytes INTEGER NOT NULL, last_used INTEGER NOT NULL);
@@ -49,16 +49,16 @@ public sealed class SqliteDirectLineStore : IDirectLineStore, IDisposable
     public async Task<IReadOnlyList<string>> AppendAsync(string conversationId, IReadOnlyList<Activity> activities, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        var count = await CountAsync(cancellationToken).ConfigureAwait(false);
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await using var c = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-            if (count >= _limits.MaxConversations && !await ExistsAsync(c, conversationId, cancellationToken).ConfigureAwait(false))
+            // Only a new conversation can take the store over its cap (and counting is not free).
+            if (!await ExistsAsync(c, conversationId, cancellationToken).ConfigureAwait(false) && await CountAsync(c, cancellationToken).ConfigureAwait(false) >= _limits.MaxConversations)
                 await SweepCoreAsync(c, now, cancellationToken).ConfigureAwait(false);
             await using var tx = (SqliteTransaction)await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             long next = 0, items = 0, bytes = 0;
-            await using (var read = Execute(c, "SELECT next_seq, items, bytes FROM dl_conversations WHERE id = $id", ("$id", conversationId)))
+            await using (var read = Command(c, "SELECT next_seq, items, bytes FROM dl_conversations WHERE id = $id", ("$id", conversationId)))
             await using (var r = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
                 if (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) (next, items, bytes) = (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2));
 
@@ -67,14 +67,14 @@ public sealed class SqliteDirectLineStore : IDirectLineStore, IDisposable
             {
                 var seq = next++;
                 var json = DirectLineStamp.Apply(activity, conversationId, seq);
-                await NonQueryAsync(Execute(c, "INSERT INTO dl_activities (conversation_id, seq, body, bytes) VALUES ($id, $seq, $body, $bytes)",
+                await NonQueryAsync(Command(c, "INSERT INTO dl_activities (conversation_id, seq, body, bytes) VALUES ($id, $seq, $body, $bytes)",
                         ("$id", conversationId), ("$seq", seq), ("$body", _protector.Protect(Encoding.UTF8.GetString(json), Context(conversationId, seq))), ("$bytes", json.Length)), cancellationToken).ConfigureAwait(false);
                 items++;
                 bytes += json.Length;
                 ids.Add(activity.Id!);
             }
             (items, bytes) = await TrimAsync(c, conversationId, items, bytes, cancellationToken).ConfigureAwait(false);
-            await NonQueryAsync(Execute(c, """
+            await NonQueryAsync(Command(c, """
                 INSERT INTO dl_conversations (id, next_seq, items, bytes, last_used) VALUES ($id, $next, $items, $bytes, $now)
                 ON CONFLICT (id) DO UPDATE SET next_seq = excluded.next_seq, items = excluded.items, bytes = excluded.bytes, last_used = excluded.last_used
                 """, ("$id", conversationId), ("$next", next), ("$items", items), ("$bytes", bytes), ("$now", now.ToUnixTimeMilliseconds())), cancellationToken).ConfigureAwait(false);
@@ -92,7 +92,7 @@ public sealed class SqliteDirectLineStore : IDirectLineStore, IDisposable
     {
         if (items <= _limits.MaxActivitiesPerConversation && bytes <= _limits.MaxBytesPerConversation) return (items, bytes);
         long cut = -1;
-        await using (var oldest = Execute(c, "SELECT seq, bytes FROM dl_activities WHERE conversation_id = $id ORDER BY seq", ("$id", conversationId)))
+        await using (var oldest = Command(c, "SELECT seq, bytes FROM dl_activities WHERE conversation_id = $id ORDER BY seq", ("$id", conversationId)))
         await using (var r = await oldest.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             while (items > 1 && (items > _limits.MaxActivitiesPerConversation || bytes > _limits.MaxBytesPerConversation)
                    && await r.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -102,7 +102,7 @@ public sealed class SqliteDirectLineStore : IDirectLineStore, IDisposable
                 items--;
             }
         if (cut >= 0)
-            await NonQueryAsync(Execute(c, "DELETE FROM dl_activities WHERE conversation_id = $id AND seq <= $cut", ("$id", conversationId), ("$cut", cut)), cancellationToken).ConfigureAwait(false);
+            await NonQueryAsync(Command(c, "DELETE FROM dl_activities WHERE conversation_id = $id AND seq <= $cut", ("$id", conversationId), ("$cut", cut)), cancellationToken).ConfigureAwait(false);
         return (items, bytes);
     }
 
@@ -110,7 +110,7 @@ public sealed class SqliteDirectLineStore : IDirectLineStore, IDisposable
     {
         await using var c = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         long next, lastUsed;
-        await using (var head = Execute(c, "SELECT next_seq, last_used FROM dl_conversations WHERE id = $id", ("$id", conversationId)))
+        await using (var head = Command(c, "SELECT next_seq, last_used FROM dl_conversations WHERE id = $id", ("$id", conversationId)))
         await using (var r = await head.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             if (!await r.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
@@ -119,7 +119,7 @@ public sealed class SqliteDirectLineStore : IDirectLineStore, IDisposable
         var activities = new List<Activity>();
         if (watermark < next - 1)
         {
-            await using var cmd = Execute(c, "SELECT seq, body FROM dl_activities WHERE conversation_id = $id AND seq > $w ORDER BY seq",
+            await using var cmd = Command(c, "SELECT seq, body FROM dl_activities WHERE conversation_id = $id AND seq > $w ORDER BY seq",
                 ("$id", conversationId), ("$w", watermark));
             await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -130,7 +130,7 @@ public sealed class SqliteDirectLineStore : IDirectLineStore, IDisposable
             await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                await NonQueryAsync(Execute(c, "UPDATE dl_conversations SET last_used = $now WHERE id = $id", ("$id", conversationId), ("$now", now.ToUnixTimeMilliseconds())), cancellationToken).ConfigureAwait(false);
+                await NonQueryAsync(Command(c, "UPDATE dl_conversations SET last_used = $now WHERE id = $id", ("$id", conversationId), ("$now", now.ToUnixTimeMilliseconds())), cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -158,14 +158,14 @@ public sealed class SqliteDirectLineStore : IDirectLineStore, IDisposable
     {
         await using var tx = (SqliteTransaction)await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var idleBefore = (now - _limits.Idle).ToUnixTimeMilliseconds();
-        await NonQueryAsync(Execute(c, "CREATE TEMP TABLE IF NOT EXISTS dl_gone (id TEXT PRIMARY KEY); DELETE FROM dl_gone;"), cancellationToken).ConfigureAwait(false);
-        await NonQueryAsync(Execute(c, "INSERT INTO dl_gone SELECT id FROM dl_conversations WHERE last_used < $before", ("$before", idleBefore)), cancellationToken).ConfigureAwait(false);
-        var kept = Convert.ToInt64(await ScalarAsync(Execute(c, "SELECT COUNT(*) FROM dl_conversations WHERE id NOT IN (SELECT id FROM dl_gone)"), cancellationToken).ConfigureAwait(false));
+        await NonQueryAsync(Command(c, "CREATE TEMP TABLE IF NOT EXISTS dl_gone (id TEXT PRIMARY KEY); DELETE FROM dl_gone;"), cancellationToken).ConfigureAwait(false);
+        await NonQueryAsync(Command(c, "INSERT INTO dl_gone SELECT id FROM dl_conversations WHERE last_used < $before", ("$before", idleBefore)), cancellationToken).ConfigureAwait(false);
+        var kept = Convert.ToInt64(await ScalarAsync(Command(c, "SELECT COUNT(*) FROM dl_conversations WHERE id NOT IN (SELECT id FROM dl_gone)"), cancellationToken).ConfigureAwait(false));
         if (kept >= _limits.MaxConversations)
-            await NonQueryAsync(Execute(c, "INSERT OR IGNORE INTO dl_gone SELECT id FROM dl_conversations WHERE id NOT IN (SELECT id FROM dl_gone) ORDER BY last_used LIMIT $n",
+            await NonQueryAsync(Command(c, "INSERT OR IGNORE INTO dl_gone SELECT id FROM dl_conversations WHERE id NOT IN (SELECT id FROM dl_gone) ORDER BY last_used LIMIT $n",
                     ("$n", kept - _limits.MaxConversations * 9L / 10)), cancellationToken).ConfigureAwait(false);
-        await NonQueryAsync(Execute(c, "DELETE FROM dl_activities WHERE conversation_id IN (SELECT id FROM dl_gone)"), cancellationToken).ConfigureAwait(false);
-        var removed = await NonQueryAsync(Execute(c, "DELETE FROM dl_conversations WHERE id IN (SELECT id FROM dl_gone)"), cancellationToken).ConfigureAwait(false);
+        await NonQueryAsync(Command(c, "DELETE FROM dl_activities WHERE conversation_id IN (SELECT id FROM dl_gone)"), cancellationToken).ConfigureAwait(false);
+        var removed = await NonQueryAsync(Command(c, "DELETE FROM dl_conversations WHERE id IN (SELECT id FROM dl_gone)"), cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return removed;
     }
@@ -173,41 +173,19 @@ public sealed class SqliteDirectLineStore : IDirectLineStore, IDisposable
     public async Task<int> CountAsync(CancellationToken cancellationToken)
     {
         await using var c = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        return Convert.ToInt32(await ScalarAsync(Execute(c, "SELECT COUNT(*) FROM dl_conversations"), cancellationToken).ConfigureAwait(false));
+        return await CountAsync(c, cancellationToken).ConfigureAwait(false);
     }
 
+    private static async Task<int> CountAsync(SqliteConnection c, CancellationToken cancellationToken) =>
+        Convert.ToInt32(await ScalarAsync(Command(c, "SELECT COUNT(*) FROM dl_conversations"), cancellationToken).ConfigureAwait(false));
+
     private static async Task<bool> ExistsAsync(SqliteConnection c, string conversationId, CancellationToken cancellationToken) =>
-        await ScalarAsync(Execute(c, "SELECT 1 FROM dl_conversations WHERE id = $id", ("$id", conversationId)), cancellationToken).ConfigureAwait(false) is not null;
+        await ScalarAsync(Command(c, "SELECT 1 FROM dl_conversations WHERE id = $id", ("$id", conversationId)), cancellationToken).ConfigureAwait(false) is not null;
 
     /// <summary>Binds each ciphertext to its conversation and place, so rows cannot be swapped between conversations.</summary>
     private static string Context(string conversationId, long seq) => $"directline:{conversationId}:{seq}";
 
-    private async Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken)
-    {
-        var c = new SqliteConnection(_connectionString);
-        await c.OpenAsync(cancellationToken).ConfigureAwait(false);
-        // WAL + NORMAL: a commit survives a killed process; only an OS crash may lose the last ones.
-        await NonQueryAsync(Execute(c, "PRAGMA synchronous = NORMAL;"), cancellationToken).ConfigureAwait(false);
-        return c;
-    }
-
-    private static async Task<int> NonQueryAsync(SqliteCommand cmd, CancellationToken cancellationToken)
-    {
-        await using (cmd.ConfigureAwait(false)) return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<object?> ScalarAsync(SqliteCommand cmd, CancellationToken cancellationToken)
-    {
-        await using (cmd.ConfigureAwait(false)) return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-    }
+    private Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken) => Cases.Storage.Sqlite.OpenAsync(_connectionString, cancellationToken);
 
     public void Dispose() => _writeLock.Dispose();
-
-    private static SqliteCommand Execute(SqliteConnection c, string sql, params (string Name, object Value)[] parameters)
-    {
-        var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
-        return cmd;
-    }
 }

@@ -227,13 +227,8 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         return c;
     }
 
-    private static SqliteCommand Command(SqliteConnection c, string sql, params (string Name, object Value)[] parameters)
-    {
-        var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
-        return cmd;
-    }
+    private static SqliteCommand Command(SqliteConnection c, string sql, params (string Name, object Value)[] parameters) =>
+        Sqlite.Command(c, sql, parameters);
 
     private static async Task ExecuteAsync(SqliteConnection c, string sql, CancellationToken cancellationToken)
     {
