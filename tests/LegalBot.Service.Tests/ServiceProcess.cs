@@ -59,7 +59,12 @@ internal sealed class ServiceProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
-            if (process.HasExited) throw new InvalidOperationException("service exited: " + service.Output);
+            if (process.HasExited)
+            {
+                // The parameterless wait also waits for the redirected streams to reach EOF, so the output is complete.
+                process.WaitForExit();
+                throw new InvalidOperationException($"service exited with code {process.ExitCode}: " + service.Output);
+            }
             try
             {
                 using var r = await service.Http.GetAsync("healthz");
