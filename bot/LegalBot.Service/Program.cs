@@ -31,14 +31,16 @@ builder.Services.AddSingleton<IValidateOptions<IndexOptions>, IndexOptionsValida
 builder.Services.AddOptions<LlmOptions>().BindConfiguration(LlmOptions.Section).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<LlmOptions>, LlmOptionsValidator>();
 builder.Services.AddHttpClient("llm", c => c.Timeout = TimeSpan.FromSeconds(60));
-builder.Services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section).ValidateDataAnnotations()
+    .Validate(o => !o.Shared || (builder.Configuration["Cases:Database"] == "postgresql" && !string.IsNullOrWhiteSpace(builder.Configuration["WebChat:TokenKey"])),
+        DataOptions.SharedNeedsPostgres)
+    .ValidateOnStart();
 builder.Services.AddOptions<BotOptions>().BindConfiguration(BotOptions.Section).ValidateDataAnnotations()
     .Validate(o => string.IsNullOrEmpty(o.MicrosoftAppId) == string.IsNullOrEmpty(o.MicrosoftAppPassword),
         "Bot:MicrosoftAppId and Bot:MicrosoftAppPassword must be set together").ValidateOnStart();
 builder.Services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<WebChatOptions>().BindConfiguration(WebChatOptions.Section).ValidateDataAnnotations()
     .Validate(o => o.OriginsAreValid(), WebChatOptions.InvalidOrigins).Validate(o => o.TokenKeyIsValid(), WebChatOptions.InvalidTokenKey)
-    .Validate(o => o.Store != "postgresql" || builder.Configuration["Cases:Database"] == "postgresql", "WebChat:Store=postgresql needs Cases:Database=postgresql")
     .ValidateOnStart();
 // Pages on the origins staff list (the county portal) may embed the chat; with none listed, only this site's own page.
 builder.Services.AddCors();

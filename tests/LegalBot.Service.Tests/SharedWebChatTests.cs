@@ -24,7 +24,7 @@ public sealed class SharedWebChatTests
             ["Cases__Database"] = "postgresql",
             ["Cases__ConnectionString"] = new Npgsql.NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString,
             ["Cases__EncryptionKey"] = Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray()),
-            ["WebChat__Store"] = "postgresql",
+            ["Data__Shared"] = "true",
             ["WebChat__TokenKey"] = Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)(255 - i)).ToArray()),
         };
         using var first = new ServiceWorkspace(withMatters: false);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LegalBot.Cases.Privacy;
+using LegalBot.Cases.Storage;
 using LegalBot.Channels.BotFramework;
 using Npgsql;
 
@@ -8,16 +9,19 @@ namespace LegalBot.Channels.DirectLine;
 /// <summary>
 /// Direct Line conversations in the shared PostgreSQL (<c>Cases__Database=postgresql</c>), so every instance serves every
 /// web chat: sequence numbers are reserved atomically in the conversation row, so two instances appending at once never
-/// share one. Activities are encrypted as in <see cref="SqliteDirectLineStore"/>. The tables are created on first use,
-/// so a database that is still starting does not stop the service.
+/// share one. Activities are encrypted as in <see cref="SqliteDirectLineStore"/>.
 /// </summary>
 public sealed class PostgresDirectLineStore(string connectionString, IFieldProtector protector, DirectLineLimits? limits = null)
     : IDirectLineStore, IAsyncDisposable
 {
-    private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(connectionString);
+    // Activities go with their conversation (ON DELETE CASCADE), so a sweep is one statement.
+    private readonly PostgresSchema _schema = new(connectionString, 7283451902, """
+        CREATE TABLE IF NOT EXISTS dl_conversations (id TEXT PRIMARY KEY, next_seq BIGINT NOT NULL, last_used BIGINT NOT NULL);
+        CREATE INDEX IF NOT EXISTS dl_conversations_by_use ON dl_conversations (last_used);
+        CREATE TABLE IF NOT EXISTS dl_activities (conversation_id TEXT NOT NULL REFERENCES dl_conversations (id) ON DELETE CASCADE,
+            seq BIGINT NOT NULL, body TEXT NOT NULL, bytes INTEGER NOT NULL, PRIMARY KEY (conversation_id, seq));
+        """);
     private readonly DirectLineLimits _limits = limits ?? DirectLineLimits.Default;
-    private readonly SemaphoreSlim _schemaLock = new(1, 1);
-    private volatile bool _schemaReady;
     private static readonly TimeSpan TouchEvery = TimeSpan.FromMinutes(1);
 
     public async Task<IReadOnlyList<string>> AppendAsync(string conversationId, IReadOnlyList<Activity> activities, DateTimeOffset now,
@@ -111,59 +115,16 @@ public sealed class PostgresDirectLineStore(string connectionString, IFieldProte
     private static async Task<int> CountAsync(NpgsqlConnection c, CancellationToken cancellationToken) =>
         Convert.ToInt32(await ScalarAsync(Command(c, "SELECT COUNT(*) FROM dl_conversations"), cancellationToken).ConfigureAwait(false));
 
-    public async ValueTask DisposeAsync()
-    {
-        await _source.DisposeAsync().ConfigureAwait(false);
-        _schemaLock.Dispose();
-    }
+    public ValueTask DisposeAsync() => _schema.DisposeAsync();
 
     private static string Context(string conversationId, long seq) => $"directline:{conversationId}:{seq}";
 
-    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var c = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        if (_schemaReady) return c;
-        await _schemaLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!_schemaReady)
-            {
-                // Instances starting together would race on CREATE TABLE IF NOT EXISTS (a unique violation in pg_type):
-                // a transaction-scoped advisory lock lets one create while the others wait and find the tables there.
-                // Activities go with their conversation (ON DELETE CASCADE), so a sweep is one statement.
-                await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                await NonQueryAsync(Command(c, """
-                    SELECT pg_advisory_xact_lock(7283451902);
-                    CREATE TABLE IF NOT EXISTS dl_conversations (id TEXT PRIMARY KEY, next_seq BIGINT NOT NULL, last_used BIGINT NOT NULL);
-                    CREATE INDEX IF NOT EXISTS dl_conversations_by_use ON dl_conversations (last_used);
-                    CREATE TABLE IF NOT EXISTS dl_activities (conversation_id TEXT NOT NULL REFERENCES dl_conversations (id) ON DELETE CASCADE,
-                        seq BIGINT NOT NULL, body TEXT NOT NULL, bytes INTEGER NOT NULL, PRIMARY KEY (conversation_id, seq));
-                    """), cancellationToken).ConfigureAwait(false);
-                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-                _schemaReady = true;
-            }
-        }
-        finally
-        {
-            _schemaLock.Release();
-        }
-        return c;
-    }
+    private Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => _schema.OpenAsync(cancellationToken);
 
-    private static NpgsqlCommand Command(NpgsqlConnection c, string sql, params (string Name, object Value)[] parameters)
-    {
-        var cmd = new NpgsqlCommand(sql, c);
-        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
-        return cmd;
-    }
+    private static NpgsqlCommand Command(NpgsqlConnection c, string sql, params (string Name, object Value)[] parameters) =>
+        Postgres.Command(c, sql, parameters);
 
-    private static async Task<int> NonQueryAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
-    {
-        await using (cmd.ConfigureAwait(false)) return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    private static Task<int> NonQueryAsync(NpgsqlCommand cmd, CancellationToken cancellationToken) => Postgres.NonQueryAsync(cmd, cancellationToken);
 
-    private static async Task<object?> ScalarAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
-    {
-        await using (cmd.ConfigureAwait(false)) return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-    }
+    private static Task<object?> ScalarAsync(NpgsqlCommand cmd, CancellationToken cancellationToken) => Postgres.ScalarAsync(cmd, cancellationToken);
 }

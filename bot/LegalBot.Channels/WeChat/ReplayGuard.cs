@@ -16,9 +16,13 @@ public sealed class ReplayGuard(TimeSpan window, TimeProvider time, int capacity
     private long _lastSweep = time.GetTimestamp();
 
     /// <summary>False when this (timestamp, nonce) was already used with another body.</summary>
-    public bool Accept(string timestamp, string nonce, string body)
+    public bool Accept(string timestamp, string nonce, string body) => Accept(timestamp, nonce, BodyHash(body));
+
+    public static byte[] BodyHash(string body) => SHA256.HashData(Encoding.UTF8.GetBytes(body));
+
+    /// <inheritdoc cref="Accept(string, string, string)"/>
+    public bool Accept(string timestamp, string nonce, byte[] hash)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(body));
         var now = time.GetTimestamp();
         SweepOccasionally(now);
         var entry = _seen.GetOrAdd(timestamp + "|" + nonce, (hash, now));

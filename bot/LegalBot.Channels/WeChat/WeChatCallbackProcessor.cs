@@ -21,7 +21,11 @@ public sealed record WeChatCallbackSettings(
     TimeSpan ReplyDeadline,
     TimeSpan TimestampWindow,
     IReadOnlyDictionary<string, string> MenuKeys,
-    IReadOnlyDictionary<string, NewsArticle> Articles);
+    IReadOnlyDictionary<string, NewsArticle> Articles)
+{
+    /// <summary>How long a producing instance's claim on a message lasts unrenewed (WeChat retries 5 s apart).</summary>
+    public TimeSpan DeliveryLease { get; init; } = TimeSpan.FromSeconds(6);
+}
 
 /// <summary>The query string of a callback.</summary>
 public sealed record WeChatQuery(string? Signature, string? MsgSignature, string? Timestamp, string? Nonce, string? EchoStr);
@@ -44,13 +48,15 @@ public sealed record WeChatResponse(int StatusCode, string Body, string ContentT
 /// goes out through the customer-service API (<see cref="IWeChatSender"/>) when ready.</item>
 /// <item>WeChat retries a message it thinks unanswered up to 3 times. Retries join the first delivery's work
 /// (keyed by MsgId, or sender + time for events), and a single claim decides which path delivers, so a
-/// message is never answered twice.</item>
+/// message is never answered twice. Across instances (a round-robin balancer) the <see cref="IWeChatDeliveryLedger"/>
+/// makes the same decisions: one producer, one claim; should it be unreachable, each instance decides on its own.</item>
 /// <item>One citizen's messages go through the engine one at a time, in arrival order.</item>
 /// </list>
 /// </summary>
 public sealed partial class WeChatCallbackProcessor : IAsyncDisposable
 {
     private static readonly TimeSpan Remember = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan FollowPoll = TimeSpan.FromMilliseconds(150);
     private readonly WeChatCallbackSettings _settings;
     private readonly IConversationHandler _handler;
     private readonly IWeChatSender? _sender;
@@ -61,12 +67,14 @@ public sealed partial class WeChatCallbackProcessor : IAsyncDisposable
     private readonly KeyedLock _userLocks = new();
     private readonly ConcurrentDictionary<Task, byte> _background = new();
     private readonly CancellationTokenSource _stopping = new();
-    private readonly ReplayGuard _replays;
+    private readonly IWeChatDeliveryLedger _ledger;
+    private readonly ReplayGuard _localReplays;
     private long _lastSweep;
 
     /// <param name="sender">Null when no API credentials are configured: answers that miss the deadline are then lost (logged).</param>
+    /// <param name="ledger">Shared by the instances behind one balancer; default this process alone.</param>
     public WeChatCallbackProcessor(WeChatCallbackSettings settings, IConversationHandler handler, IWeChatSender? sender,
-        IMessageRateGate rateGate, TimeProvider time, ILogger log)
+        IMessageRateGate rateGate, TimeProvider time, ILogger log, IWeChatDeliveryLedger? ledger = null)
     {
         _settings = settings;
         _handler = handler;
@@ -75,7 +83,8 @@ public sealed partial class WeChatCallbackProcessor : IAsyncDisposable
         _time = time;
         _log = log;
         _lastSweep = time.GetTimestamp();
-        _replays = new ReplayGuard(settings.TimestampWindow, time);
+        _localReplays = new ReplayGuard(settings.TimestampWindow, time);
+        _ledger = ledger ?? new InMemoryWeChatLedger(time, settings.TimestampWindow);
     }
 
     public WeChatCallbackSettings Settings => _settings;
@@ -108,14 +117,14 @@ public sealed partial class WeChatCallbackProcessor : IAsyncDisposable
     {
         var started = _time.GetTimestamp();
         if (!FreshTimestamp(query.Timestamp)) return Rejected(403, "timestamp outside the allowed window");
-        var (message, error) = Open(query, body);
+        var (message, error) = await OpenAsync(query, body, cancellationToken).ConfigureAwait(false);
         if (message is null) return error!;
 
         var key = _settings.Channel + ":" + message.DeduplicationKey;
         var candidate = new Delivery(_time.GetTimestamp());
         var delivery = _deliveries.GetOrAdd(key, candidate);
         // Only the first arrival starts the work; retries (and racing duplicates) share it.
-        if (ReferenceEquals(delivery, candidate)) delivery.Start(() => ProduceAsync(message), OnEngineFailure);
+        if (ReferenceEquals(delivery, candidate)) delivery.Start(() => AnswerOnceAsync(key, message), OnEngineFailure);
         else LogRetry(_log, _settings.Channel, message.DeduplicationKey);
         SweepOccasionally();
 
@@ -139,16 +148,16 @@ public sealed partial class WeChatCallbackProcessor : IAsyncDisposable
         if (delivery.Work.IsCompleted)
         {
             var outcome = delivery.Work.Result;
-            if (outcome.Silent || !delivery.TryClaim()) return WeChatResponse.Success;
+            if (outcome.Silent || !await ClaimAsync(delivery, key).ConfigureAwait(false)) return WeChatResponse.Success;
             return Passive(message, outcome, query.Nonce ?? "");
         }
-        if (delivery.TryStartLater()) Track(DeliverLaterAsync(delivery, message));
+        if (delivery.TryStartLater()) Track(DeliverLaterAsync(delivery, key, message));
         LogDeadlineMissed(_log, _settings.Channel, _settings.ReplyDeadline.TotalSeconds);
         return WeChatResponse.Success;
     }
 
     /// <summary>Verifies and decrypts the body into the message; or the rejection to send.</summary>
-    private (WeChatInbound? Message, WeChatResponse? Error) Open(WeChatQuery query, string body)
+    private async Task<(WeChatInbound? Message, WeChatResponse? Error)> OpenAsync(WeChatQuery query, string body, CancellationToken cancellationToken)
     {
         WeChatInbound envelope;
         try
@@ -179,7 +188,7 @@ public sealed partial class WeChatCallbackProcessor : IAsyncDisposable
         {
             if (!WeChatSignature.Verify(query.Signature, _settings.Token, query.Timestamp!, query.Nonce ?? ""))
                 return (null, Rejected(403, "invalid signature"));
-            if (!_replays.Accept(query.Timestamp!, query.Nonce ?? "", body))
+            if (!await AcceptSignatureAsync(query.Timestamp!, query.Nonce ?? "", body, cancellationToken).ConfigureAwait(false))
                 return (null, Rejected(403, "signature already used with another message (replay)"));
             if (envelope.MsgType.Length == 0 && envelope.Encrypt is not null)
                 return (null, Rejected(400, "the message is encrypted but this endpoint is configured for plain mode (set Mode to safe)"));
@@ -187,6 +196,98 @@ public sealed partial class WeChatCallbackProcessor : IAsyncDisposable
         }
         if (message.FromUserName.Length == 0 || message.MsgType.Length == 0) return (null, Rejected(400, "FromUserName and MsgType are required"));
         return (message, null);
+    }
+
+    private async Task<bool> AcceptSignatureAsync(string timestamp, string nonce, string body, CancellationToken cancellationToken)
+    {
+        var hash = ReplayGuard.BodyHash(body);
+        // This instance's own record always applies, so an unreachable ledger never opens the replay window wider than one instance's.
+        if (!_localReplays.Accept(timestamp, nonce, hash)) return false;
+        try
+        {
+            return await _ledger.AcceptSignatureAsync(timestamp, nonce, hash, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogLedgerFailed(_log, _settings.Channel, ex.Message);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Produces the answer if no other instance is (or its producer died), else waits for the answer another instance
+    /// records. A message nobody answers within <see cref="Remember"/> is given up silently.
+    /// </summary>
+    private async Task<WeChatOutcome> AnswerOnceAsync(string key, WeChatInbound message)
+    {
+        var started = _time.GetTimestamp();
+        while (true)
+        {
+            if (await FromLedgerAsync(l => l.TryBeginAsync(key, _stopping.Token), whenUnreachable: true).ConfigureAwait(false))
+                return await ProduceLeasedAsync(key, message).ConfigureAwait(false);
+            if (await FromLedgerAsync(l => l.GetOutcomeAsync(key, _stopping.Token), whenUnreachable: null).ConfigureAwait(false) is { } recorded)
+                return recorded;
+            if (_time.GetElapsedTime(started) > Remember) return WeChatOutcome.Nothing;
+            await Task.Delay(FollowPoll, _time, _stopping.Token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Produces the answer while renewing this instance's lease on it, then records it for the other instances.</summary>
+    private async Task<WeChatOutcome> ProduceLeasedAsync(string key, WeChatInbound message)
+    {
+        using var producing = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        var renewing = RenewAsync(key, producing.Token);
+        WeChatOutcome outcome;
+        try
+        {
+            outcome = await ProduceAsync(message).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            outcome = OnEngineFailure(ex);
+        }
+        finally
+        {
+            await producing.CancelAsync().ConfigureAwait(false);
+            await renewing.ConfigureAwait(false);
+        }
+        await FromLedgerAsync(async l => { await l.CompleteAsync(key, outcome, _stopping.Token).ConfigureAwait(false); return true; }, whenUnreachable: false)
+            .ConfigureAwait(false);
+        return outcome;
+    }
+
+    private async Task RenewAsync(string key, CancellationToken producing)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(_settings.DeliveryLease / 3, _time, producing).ConfigureAwait(false);
+                await FromLedgerAsync(async l => { await l.RenewAsync(key, producing).ConfigureAwait(false); return true; }, whenUnreachable: false).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The answer is ready (or the service is stopping).
+        }
+    }
+
+    /// <summary>Exactly one path, on any instance, delivers: this instance's own claim first, then the shared one.</summary>
+    private async Task<bool> ClaimAsync(Delivery delivery, string key) =>
+        delivery.TryClaim() && await FromLedgerAsync(l => l.TryClaimAsync(key, _stopping.Token), whenUnreachable: true).ConfigureAwait(false);
+
+    /// <summary>Asks the ledger; when it cannot answer (the database is down), this instance decides alone.</summary>
+    private async Task<T> FromLedgerAsync<T>(Func<IWeChatDeliveryLedger, Task<T>> ask, T whenUnreachable)
+    {
+        try
+        {
+            return await ask(_ledger).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogLedgerFailed(_log, _settings.Channel, ex.Message);
+            return whenUnreachable;
+        }
     }
 
     /// <summary>Runs the message through the engine (or answers it directly) and renders the reply.</summary>
@@ -259,10 +360,10 @@ public sealed partial class WeChatCallbackProcessor : IAsyncDisposable
     }
 
     /// <summary>The answer missed the deadline: send it through the API when it is ready, unless a retry already replied with it.</summary>
-    private async Task DeliverLaterAsync(Delivery delivery, WeChatInbound message)
+    private async Task DeliverLaterAsync(Delivery delivery, string key, WeChatInbound message)
     {
         var outcome = await delivery.Work.ConfigureAwait(false);
-        if (outcome.Silent || !delivery.TryClaim()) return;
+        if (outcome.Silent || !await ClaimAsync(delivery, key).ConfigureAwait(false)) return;
         if (_sender is null)
         {
             LogNoSender(_log, _settings.Channel);
@@ -302,6 +403,7 @@ public sealed partial class WeChatCallbackProcessor : IAsyncDisposable
         {
             if (d.Work.IsCompleted && _time.GetElapsedTime(d.CreatedAt, now) > Remember) _deliveries.TryRemove(key, out _);
         }
+        Track(FromLedgerAsync(l => l.SweepAsync(_time.GetUtcNow() - Remember, _stopping.Token), whenUnreachable: 0));
     }
 
     private WeChatResponse Rejected(int status, string reason)
@@ -374,6 +476,9 @@ public sealed partial class WeChatCallbackProcessor : IAsyncDisposable
     [LoggerMessage(LogLevel.Error, "{Channel}: the conversation engine failed; the citizen got an apology")]
     private static partial void LogEngineFailed(ILogger logger, Exception? exception, string channel);
 
+    [LoggerMessage(LogLevel.Warning, "{Channel}: the shared delivery ledger failed ({Message}); this instance decides alone")]
+    private static partial void LogLedgerFailed(ILogger logger, string channel, string message);
+
     [LoggerMessage(LogLevel.Warning, "{Channel}: shutting down with {Count} answer(s) still being sent")]
     private static partial void LogShutdownPending(ILogger logger, string channel, int count);
 }
@@ -401,6 +506,10 @@ public sealed class WeChatOutcome
 
     public static WeChatOutcome Nothing { get; } = new("", () => [], null, true);
     public static WeChatOutcome Text(string text) => new(text, () => [text], null, false);
+
+    /// <summary>An outcome another instance produced and recorded.</summary>
+    public static WeChatOutcome Restore(string message, IReadOnlyList<string> parts, NewsArticle? article, bool silent) =>
+        new(message, () => parts, article, silent);
 
     /// <summary>A news card; the API fallback sends it as text (title, description, link).</summary>
     public static WeChatOutcome News(NewsArticle article)

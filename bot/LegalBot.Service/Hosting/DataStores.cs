@@ -3,6 +3,7 @@ using LegalBot.Cases.Privacy;
 using LegalBot.Cases.Storage;
 using LegalBot.Channels.BotFramework;
 using LegalBot.Channels.DirectLine;
+using LegalBot.Channels.WeChat;
 using LegalBot.Conversation.State;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +22,11 @@ public sealed partial class DataStores(IOptions<DataOptions> data, IOptions<Case
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private readonly CancellationTokenSource _stopping = new();
     private CaseStorage? _storage;
-    private SqliteConversationStore? _conversations;
+    private IConversationStore? _conversations;
+    // Built on first use (the WeChat processors are made before the stores open); it needs only configuration.
+    private readonly Lazy<IWeChatDeliveryLedger?> _weChatLedger = new(() => data.Value.Shared
+        ? new PostgresWeChatLedger(cases.Value.ConnectionString!, AesGcmFieldProtector.FromBase64(cases.Value.EncryptionKey!), time, TimeSpan.FromSeconds(6))
+        : null);
     private DirectLineTokens? _tokens;
     private IDirectLineStore? _directLine;
     private ReplyOutbox? _replies;
@@ -36,6 +41,9 @@ public sealed partial class DataStores(IOptions<DataOptions> data, IOptions<Case
     public DirectLineTokens Tokens => _tokens ?? throw NotOpened();
     public IDirectLineStore DirectLine => _directLine ?? throw NotOpened();
     public ReplyOutbox Replies => _replies ?? throw NotOpened();
+
+    /// <summary>The shared WeChat delivery ledger, or null for each processor's own.</summary>
+    public IWeChatDeliveryLedger? WeChatLedger => _weChatLedger.Value;
 
     /// <exception cref="StoreIntegrityException">A store is unsafe to open.</exception>
     public async Task OpenAsync(CancellationToken cancellationToken)
@@ -69,11 +77,14 @@ public sealed partial class DataStores(IOptions<DataOptions> data, IOptions<Case
             _protector = _storage!.Protector;
         }
 
-        _conversations = await SqliteConversationStore.OpenAsync(Path.Combine(d.Path, "conversations.db"), cancellationToken, _protector,
-            limits.Value.StaffLogEntriesPerConversationPerDay, new StoreMarker(d.Path)).ConfigureAwait(false);
-        // Web chat streams survive a restart (and, in PostgreSQL, are shared by every instance); they carry what citizens
+        // Shared: every instance reads and writes the same conversations, so a balancer needs no affinity.
+        _conversations = d.Shared
+            ? new PostgresConversationStore(c.ConnectionString!, _protector!, limits.Value.StaffLogEntriesPerConversationPerDay)
+            : await SqliteConversationStore.OpenAsync(Path.Combine(d.Path, "conversations.db"), cancellationToken, _protector,
+                limits.Value.StaffLogEntriesPerConversationPerDay, new StoreMarker(d.Path)).ConfigureAwait(false);
+        // Web chat streams survive a restart (and, shared, are served by every instance); they carry what citizens
         // typed, so they are encrypted like the state.
-        _directLine = webChat.Value.Store == CaseStorageSettings.Postgres
+        _directLine = d.Shared
             ? new PostgresDirectLineStore(c.ConnectionString!, _protector!, limits.Value.DirectLine)
             : await SqliteDirectLineStore.OpenAsync(Path.Combine(d.Path, "directline.db"), _protector!, limits.Value.DirectLine, cancellationToken)
                 .ConfigureAwait(false);
@@ -152,7 +163,11 @@ public sealed partial class DataStores(IOptions<DataOptions> data, IOptions<Case
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _retry.ConfigureAwait(false);
         _stopping.Dispose();
-        _conversations?.Dispose();
+        foreach (var store in new object?[] { _conversations, _weChatLedger.IsValueCreated ? _weChatLedger.Value : null })
+        {
+            if (store is IAsyncDisposable a) await a.DisposeAsync().ConfigureAwait(false);
+            else (store as IDisposable)?.Dispose();
+        }
         if (_directLine is IAsyncDisposable asyncStore) await asyncStore.DisposeAsync().ConfigureAwait(false);
         else (_directLine as IDisposable)?.Dispose();
         _replies?.Dispose();

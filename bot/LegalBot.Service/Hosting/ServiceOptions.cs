@@ -18,6 +18,16 @@ public sealed class DataOptions
 {
     public const string Section = "Data";
     [Required] public string Path { get; set; } = "data";
+
+    /// <summary>
+    /// <c>Data__Shared=true</c>: what instances behind one balancer must share — web chat conversations, conversation
+    /// state and staff logs, WeChat/WeCom deduplication and delivery claims — lives in
+    /// the case database, beside the progress-query lockout that is always there (needs <c>Cases__Database=postgresql</c> and a common <c>WebChat__TokenKey</c>), so no
+    /// affinity is needed. Off, each instance keeps them under <see cref="Path"/> and answers even while the database is down.
+    /// </summary>
+    public bool Shared { get; set; }
+
+    public const string SharedNeedsPostgres = "Data:Shared=true needs Cases:Database=postgresql and WebChat:TokenKey (instances share what they sign)";
 }
 
 /// <summary>
@@ -92,13 +102,6 @@ public sealed class WebChatOptions
     /// must share it, so a token one minted verifies on the others; empty means <c>data/directline.key</c>.
     /// </summary>
     public string? TokenKey { get; set; }
-
-    /// <summary>
-    /// <c>WebChat__Store</c>: sqlite (default, <c>data/directline.db</c>, per instance) or postgresql (the case database, shared
-    /// by every instance, so no affinity is needed; web chat then needs the database up).
-    /// </summary>
-    [RegularExpression("^(sqlite|postgresql)$", ErrorMessage = "WebChat:Store must be sqlite or postgresql")]
-    public string Store { get; set; } = "sqlite";
 
     public const string InvalidTokenKey = "WebChat:TokenKey must be base64 of 32 random bytes (e.g. `openssl rand -base64 32`)";
 

@@ -46,5 +46,6 @@ public static class WeChatChannels
     }
 
     private static WeChatCallbackProcessor Create(IServiceProvider sp, WeChatCallbackSettings settings, IWeChatSender? sender, ILogger log) =>
-        new(settings, sp.GetRequiredService<IConversationHandler>(), sender, sp.GetRequiredService<IMessageRateGate>(), sp.GetRequiredService<TimeProvider>(), log);
+        new(settings, sp.GetRequiredService<IConversationHandler>(), sender, sp.GetRequiredService<IMessageRateGate>(), sp.GetRequiredService<TimeProvider>(), log,
+            sp.GetRequiredService<DataStores>().WeChatLedger);
 }

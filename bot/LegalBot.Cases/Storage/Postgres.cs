@@ -1,0 +1,71 @@
+using Npgsql;
+
+namespace LegalBot.Cases.Storage;
+
+/// <summary>The few ADO.NET steps every PostgreSQL store repeats.</summary>
+public static class Postgres
+{
+    public static NpgsqlCommand Command(NpgsqlConnection c, string sql, params (string Name, object Value)[] parameters)
+    {
+        var cmd = new NpgsqlCommand(sql, c);
+        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
+        return cmd;
+    }
+
+    public static async Task<int> NonQueryAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
+    {
+        await using (cmd.ConfigureAwait(false)) return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public static async Task<object?> ScalarAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
+    {
+        await using (cmd.ConfigureAwait(false)) return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary>
+/// Connections for one store, whose tables are created on first use (so a database that is still starting does not
+/// stop the service). Instances starting together would race on CREATE TABLE IF NOT EXISTS (a unique violation in
+/// pg_type): a transaction-scoped advisory lock lets one create while the others wait and find the tables there.
+/// </summary>
+/// <param name="lockId">The store's own advisory lock number.</param>
+/// <param name="schema">Idempotent DDL (IF NOT EXISTS).</param>
+public sealed class PostgresSchema(string connectionString, long lockId, string schema) : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(connectionString);
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private volatile bool _ready;
+
+    public async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var c = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (_ready) return c;
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_ready)
+            {
+                await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await Postgres.NonQueryAsync(Postgres.Command(c, $"SELECT pg_advisory_xact_lock({lockId});\n" + schema), cancellationToken).ConfigureAwait(false);
+                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                _ready = true;
+            }
+        }
+        catch
+        {
+            await c.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+        return c;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _source.DisposeAsync().ConfigureAwait(false);
+        _lock.Dispose();
+    }
+}
