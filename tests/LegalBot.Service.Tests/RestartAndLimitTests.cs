@@ -94,6 +94,7 @@ public sealed class RestartAndLimitTests
     [Theory]
     [InlineData("Conversation__DirectLineTokenMinutes", "15", "Conversation:DirectLineTokenMinutes must be between 20 and 1440")]
     [InlineData("WebChat__AllowedOrigins__0", "https://www.example.gov.cn/chat", "WebChat:AllowedOrigins must be origins")]
+    [InlineData("Data__Shared", "true", "Data:Shared=true needs Cases:Database=postgresql and WebChat:TokenKey")]
     public async Task A_setting_that_would_break_web_chat_stops_the_start(string name, string value, string message)
     {
         using var workspace = new ServiceWorkspace(withMatters: false);
