@@ -3,7 +3,6 @@ namespace LegalBot.Conversation;
 /// <summary>Every Chinese sentence the conversation engine says, in one place.</summary>
 public static class ConversationTexts
 {
-    public const string Greeting = "您好！我是法律服务小助手，可以为您解答法律问题，介绍法律援助、人民调解、公证、行政复议等办事流程。请直接说说您遇到的情况，比如“老板拖欠工资怎么办”。";
     public const string Thanks = "不客气！还有其他问题可以随时问我。";
     public const string Reset = "好的，我们重新开始。请说说您想咨询的问题。";
     public const string NotSure = "抱歉，这个问题我在现有资料里没有找到可靠的答案，不敢乱说。";
@@ -40,7 +39,7 @@ public static class ConversationTexts
     public const string EmptyMessage = "请用文字描述您的问题。";
     public const string RateLimited = "您发送得太快了，请稍等几秒再发。";
 
-    public static readonly string[] GreetingTopics = ["申请法律援助", "老板拖欠工资怎么办", "邻里纠纷怎么调解", "离婚要带什么材料"];
+    // The greeting and its topic buttons are the county's: knowledge/site.md (SiteSettings).
 
     /// <summary>Offer buttons for routes that are a public legal service.</summary>
     public static readonly IReadOnlyDictionary<string, string> ServiceOffers = new Dictionary<string, string>

@@ -5,6 +5,7 @@ using LegalBot.Knowledge.Offices;
 using LegalBot.Knowledge.Reranking;
 using LegalBot.Knowledge.Safety;
 using LegalBot.Knowledge.Search;
+using LegalBot.Knowledge.Site;
 using LegalBot.Knowledge.Text;
 
 namespace LegalBot.Knowledge;
@@ -18,6 +19,9 @@ public sealed record KnowledgeView(KnowledgeRetriever Retriever, StatuteIndex St
     ScopeModel Scope)
 {
     public IKnowledgeIndex Index => Retriever.Index;
+
+    /// <summary>The county's settings (<c>site.md</c>): greeting, topics, names, promises.</summary>
+    public SiteSettings Site { get; init; } = SiteSettings.Default;
 }
 
 /// <summary>
@@ -143,8 +147,10 @@ public sealed class KnowledgeBase : IDisposable
         var statutes = await StatuteIndex.BuildAsync(_index, cancellationToken).ConfigureAwait(false);
         var references = await ReferenceCheck.RunAsync(_index, statutes, registry, cancellationToken).ConfigureAwait(false);
         var (scope, scopeProblems) = await ScopeModel.BuildAsync(Folder, _index, cancellationToken).ConfigureAwait(false);
-        _view = new KnowledgeView(CreateRetriever(synonyms), statutes, new CrisisDetector(crisis, scope.CitizenWordings), registry, OfficeDirectory.FromDocuments(documents), scope);
-        return ([.. problems, .. crisisProblems, .. registryProblems, .. references, .. scopeProblems], documents.Count);
+        var (site, siteProblems) = await SiteSettings.LoadAsync(Folder, cancellationToken).ConfigureAwait(false);
+        _view = new KnowledgeView(CreateRetriever(synonyms), statutes, new CrisisDetector(crisis, scope.CitizenWordings), registry, OfficeDirectory.FromDocuments(documents), scope)
+            { Site = site };
+        return ([.. problems, .. crisisProblems, .. registryProblems, .. references, .. scopeProblems, .. siteProblems], documents.Count);
     }
 
     /// <summary>The sparse encoder for <paramref name="settings"/> (tokenizer + BM25F parameters); every backend uses it.</summary>

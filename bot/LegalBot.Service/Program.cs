@@ -85,7 +85,8 @@ builder.Services.AddSingleton<DataStores>();
 builder.Services.AddSingleton<ICaseStore>(sp => sp.GetRequiredService<DataStores>().Cases);
 builder.Services.AddSingleton(sp => sp.GetRequiredService<DataStores>().Conversations);
 builder.Services.AddSingleton(sp => new IntakeCoordinator(() => sp.GetRequiredService<KnowledgeHost>().Offices, sp.GetRequiredService<ICaseStore>(),
-    new IntakeOptions { RetentionDays = sp.GetRequiredService<IOptions<CasesOptions>>().Value.RetentionDays }, sp.GetRequiredService<TimeProvider>()));
+    new IntakeOptions { RetentionDays = sp.GetRequiredService<IOptions<CasesOptions>>().Value.RetentionDays }, sp.GetRequiredService<TimeProvider>(),
+    () => sp.GetRequiredService<KnowledgeHost>().Site));
 builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName);
 builder.Services.AddHostedService<WebhookDispatcher>();
 builder.Services.AddHostedService<RetentionService>();
@@ -168,6 +169,7 @@ app.MapGet("/readyz", async (DataStores stores, KnowledgeHost host, Cancellation
 app.MapBotFramework();
 app.MapDirectLine();
 app.MapStaff();
+app.MapSite();
 
 try
 {

@@ -72,6 +72,10 @@ public sealed class DirectLineService(IConversationHandler engine, DirectLineTok
         var allowed = gates.PerSender.TryEnter(identity.ConversationKey) && gates.PerClient.TryEnter(clientAddress);
         if (!allowed && !isMessage) throw new DirectLineException(429, "TooManyRequests", "too many activities, slow down");
 
+        // The citizen opening the page (Web Chat's conversationUpdate with the user added): the county's greeting, once.
+        if (activity.Type == ActivityTypes.ConversationUpdate && activity.MembersAdded?.Count > 0)
+            return await GreetAsync(activity, identity, allowed, cancellationToken).ConfigureAwait(false);
+
         // Stamp server-side fields; the user id comes from the token, not from the client.
         activity.From = new ChannelAccount { Id = claims.UserId, Name = Shorten(activity.From?.Name), Role = "user" };
         activity.Conversation = new ConversationAccount { Id = conversationId };
@@ -91,6 +95,28 @@ public sealed class DirectLineService(IConversationHandler engine, DirectLineTok
         if (activities.Count > 0) await store.AppendAsync(conversationId, activities, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
         Signals.Pulse(conversationId);
         return id;
+    }
+
+    /// <summary>
+    /// Greets a conversation nothing was said in yet, as Direct Line does when a user joins (the engine hears 你好); a
+    /// join into a conversation with a history (a reload, a replay) gets nothing. Returns the greeting's id ("" for none).
+    /// </summary>
+    private async Task<string> GreetAsync(Activity join, ChannelIdentity identity, bool allowed, CancellationToken cancellationToken)
+    {
+        var conversationId = identity.Conversation;
+        var history = await store.ReadAsync(conversationId, -1, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (!allowed || history is { Activities.Count: > 0 }) return "";
+        join.From = new ChannelAccount { Id = identity.User, Role = "user" };
+        join.Conversation = new ConversationAccount { Id = conversationId };
+        join.ChannelId = ChannelId;
+        join.Text = "你好";
+        join.Type = ActivityTypes.Message;
+        var replies = await engine.HandleAsync(ActivityMapper.ToInbound(join, identity), cancellationToken).ConfigureAwait(false);
+        var activities = ActivityMapper.ToActivities(replies, join, time.GetUtcNow()).ToList();
+        if (activities.Count == 0) return "";
+        var ids = await store.AppendAsync(conversationId, activities, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        Signals.Pulse(conversationId);
+        return ids[0];
     }
 
     /// <summary><c>GET /conversations/{id}/activities?watermark=W</c>.</summary>

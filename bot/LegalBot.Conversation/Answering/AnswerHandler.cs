@@ -59,7 +59,7 @@ public sealed class AnswerHandler(AnswerComposer composer, IConversationStore st
         // Daily life (孩子不爱吃饭, 手机字体调大) is declined, not matched on a stray shared word; a named service is always in scope.
         if (confident && turn.TextRoute is null && !followUp && turn.Knowledge.Scope.IsEveryday(turn.Text))
         {
-            turn.Replies.Add(Decline(result));
+            turn.Replies.Add(Decline(result, turn.Knowledge.Site));
             await store.LogUnansweredAsync(new UnansweredQuestion(turn.Message.ConversationId, turn.Message.Channel, turn.Text, result.Confidence,
                 result.Best?.Chunk.Id, turn.Now), cancellationToken).ConfigureAwait(false);
             return true;
@@ -140,8 +140,8 @@ public sealed class AnswerHandler(AnswerComposer composer, IConversationStore st
         return new OutboundReply(ReplyKind.NotSure, route, lead, null, [], notes, nearest, [], result.Confidence, null);
     }
 
-    private static OutboundReply Decline(RetrievalResult result) =>
-        new(ReplyKind.NotSure, Routes.OutOfScope, ConversationTexts.OutOfScope, null, [], [ConversationTexts.NotSureHotline], Replies.Topics(), [], result.Confidence, null);
+    private static OutboundReply Decline(RetrievalResult result, LegalBot.Knowledge.Site.SiteSettings site) =>
+        new(ReplyKind.NotSure, Routes.OutOfScope, ConversationTexts.OutOfScope, null, [], [ConversationTexts.NotSureHotline], Replies.Topics(site), [], result.Confidence, null);
 
     private static string NearestTitle(ChunkHit h) =>
         h.Document.Kind == DocumentKind.Matter ? h.Document.Title : KnowledgeTextSearch.CitationName(h.Document, h.Chunk);

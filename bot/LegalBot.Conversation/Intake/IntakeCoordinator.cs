@@ -3,6 +3,7 @@ using LegalBot.Cases.Storage;
 using LegalBot.Conversation.Routing;
 using LegalBot.Conversation.State;
 using LegalBot.Knowledge.Offices;
+using LegalBot.Knowledge.Site;
 
 namespace LegalBot.Conversation.Intake;
 
@@ -31,7 +32,8 @@ public sealed record IntakeTurn(ConversationState State, IReadOnlyList<OutboundR
 /// feeds answers to <see cref="IntakeDialog"/>, files confirmed cases (idempotently), checks progress queries
 /// against the case store, and turns prompts into replies with office cards and cited legal basis.
 /// </summary>
-public sealed class IntakeCoordinator(Func<OfficeDirectory> offices, ICaseStore cases, IntakeOptions options, TimeProvider time)
+/// <param name="site">The county's settings (the promised response time); null for the defaults.</param>
+public sealed class IntakeCoordinator(Func<OfficeDirectory> offices, ICaseStore cases, IntakeOptions options, TimeProvider time, Func<SiteSettings>? site = null)
 {
     /// <summary>Finds the article or guide section a prompt relies on; null when the knowledge base has none.</summary>
     public delegate Task<Citation?> BasisLookup(LegalBasis basis, CancellationToken cancellationToken);
@@ -135,7 +137,7 @@ public sealed class IntakeCoordinator(Func<OfficeDirectory> offices, ICaseStore 
         var reference = filed.Case.Reference;
         var reply = new OutboundReply(ReplyKind.CaseFiled, RouteOf(dialog.Flow),
             IntakeTexts.Submitted(legalAid ? IntakeTexts.LegalAidName : IntakeTexts.MediationName, reference), null, [],
-            [IntakeTexts.SubmittedNext], [], [], 1.0, null, Card(office));
+            [IntakeTexts.SubmittedNext((site?.Invoke() ?? SiteSettings.Default).ResponseTime)], [], [], 1.0, null, Card(office));
         return Reply(state with { Dialog = null, LastCaseReference = reference }, reply);
     }
 

@@ -131,7 +131,9 @@ public static class IntakeTexts
     public const string EditPrompt = "您要修改哪一项？";
     public static string Submitted(string kind, string reference) =>
         $"您的{kind}申请已经提交，编号是 **{reference}**，请记下这个编号。";
-    public const string SubmittedNext = "工作人员会在 2 个工作日内用您留的手机号和您联系。查询进度请发送“查询进度 编号”。";
+    /// <param name="responseTime">The county's promise (site.md response_time), e.g. 2 个工作日内.</param>
+    public static string SubmittedNext(string responseTime) => $"工作人员会在{Spaced(responseTime)}用您留的手机号和您联系。查询进度请发送“查询进度 编号”。";
+    private static string Spaced(string s) => char.IsAsciiDigit(s[0]) ? " " + s : s;
     public static string AlreadySubmitted(string reference) => $"您的申请已经提交过了，编号是 **{reference}**，不会重复提交。";
     public const string LegalAidName = "法律援助";
     public const string MediationName = "人民调解";

@@ -8,7 +8,7 @@ public sealed class EmptyMessageHandler : ITurnHandler
     public ValueTask<bool> HandleAsync(TurnContext turn, CancellationToken cancellationToken)
     {
         if (turn.Normalized.Length > 0) return ValueTask.FromResult(false);
-        turn.Replies.Add(Replies.Simple(ReplyKind.Acknowledgement, Routes.OutOfScope, ConversationTexts.EmptyMessage, Replies.Topics()));
+        turn.Replies.Add(Replies.Simple(ReplyKind.Acknowledgement, Routes.OutOfScope, ConversationTexts.EmptyMessage, Replies.Topics(turn.Knowledge.Site)));
         return ValueTask.FromResult(true);
     }
 }

@@ -1,3 +1,5 @@
+using LegalBot.Knowledge.Site;
+
 namespace LegalBot.Conversation.Pipeline;
 
 /// <summary>Small reply shapes the handlers share.</summary>
@@ -7,5 +9,5 @@ public static class Replies
         new(kind, route, lead, null, [], [], actions ?? [], [], 1.0, null);
 
     /// <summary>The greeting's topic buttons.</summary>
-    public static List<SuggestedAction> Topics() => ConversationTexts.GreetingTopics.Select(t => new SuggestedAction(t, t)).ToList();
+    public static List<SuggestedAction> Topics(SiteSettings site) => site.Topics.Select(t => new SuggestedAction(t, t)).ToList();
 }

@@ -10,7 +10,7 @@ public sealed class ResetHandler : ITurnHandler
     {
         if (!RouteClassifier.IsReset(turn.Normalized)) return ValueTask.FromResult(false);
         turn.State = ConversationState.New(turn.Message.ConversationId, turn.Now) with { Turns = turn.State.Turns };
-        turn.Replies.Add(Replies.Simple(ReplyKind.Reset, Routes.Greeting, ConversationTexts.Reset, Replies.Topics()));
+        turn.Replies.Add(Replies.Simple(ReplyKind.Reset, Routes.Greeting, ConversationTexts.Reset, Replies.Topics(turn.Knowledge.Site)));
         return ValueTask.FromResult(true);
     }
 }

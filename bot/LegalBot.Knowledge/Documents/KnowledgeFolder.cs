@@ -11,7 +11,7 @@ public static class KnowledgeFolder
     public const string SynonymsFileName = "synonyms.txt";
 
     /// <summary>
-    /// Markdown files below <paramref name="root"/>, sorted, skipping hidden folders and a root README.md. A link
+    /// Markdown files below <paramref name="root"/>, sorted, skipping hidden folders, a root README.md and site.md. A link
     /// (file or folder) whose target lies outside the folder is refused: its content would be served as knowledge.
     /// A file over the size limit is refused unread.
     /// </summary>
@@ -45,7 +45,9 @@ public static class KnowledgeFolder
                     if (entry.LinkTarget is null) pending.Push(entry.FullName);
                     continue;
                 }
-                if (string.Equals(relative, "README.md", StringComparison.OrdinalIgnoreCase)) continue;
+                // README.md is for staff; site.md holds the county's settings (Site/SiteSettings), not knowledge.
+                if (string.Equals(relative, "README.md", StringComparison.OrdinalIgnoreCase)
+                    || string.Equals(relative, Site.SiteSettings.FileName, StringComparison.OrdinalIgnoreCase)) continue;
                 var length = new FileInfo(entry.FullName).Length;
                 if (length > limits.MaxFileBytes)
                 {

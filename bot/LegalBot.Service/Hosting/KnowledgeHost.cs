@@ -42,6 +42,12 @@ public sealed partial class KnowledgeHost(IOptions<KnowledgeOptions> knowledge, 
     /// <summary>The office directory from knowledge/offices (empty until the knowledge base is loaded).</summary>
     public LegalBot.Knowledge.Offices.OfficeDirectory Offices => _kb?.Offices ?? LegalBot.Knowledge.Offices.OfficeDirectory.Empty;
 
+    /// <summary>The county's settings (site.md); the defaults until the folder has loaded.</summary>
+    public LegalBot.Knowledge.Site.SiteSettings Site => _kb?.View.Site ?? LegalBot.Knowledge.Site.SiteSettings.Default;
+
+    /// <summary>The knowledge folder's full path.</summary>
+    public string Folder => _kb?.Folder ?? Path.GetFullPath(knowledge.Value.Path);
+
     public Task Ready => _ready.Task;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
