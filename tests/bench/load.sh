@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Load benchmark: wrk (Debian) against the real service's /api/messages with expectReplies,
 # knowledge = ../shared/corpus/laws. Usage: bash tests/bench/load.sh [seconds] [connections]
+# SHARED_PG="Host=…;Database=…;Username=…" runs it with the shared store (Cases__Database=postgresql, Data__Shared=true).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-20}; connections=${2:-32}
@@ -11,8 +12,13 @@ trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 python3 -c "import json,sys; [print(json.loads(l)['question'].replace('\"','')) for l in open('../shared/eval/services-dev.jsonl')]" > "$work/questions.txt"
 dotnet build bot/LegalBot.Service -c Release -v q -nologo >/dev/null
 port=3990
+shared=()
+if [ -n "${SHARED_PG:-}" ]; then
+  key=$(head -c 32 /dev/urandom | base64)
+  shared=(Cases__Database=postgresql "Cases__ConnectionString=$SHARED_PG" "Cases__EncryptionKey=$key" Data__Shared=true "WebChat__TokenKey=$key")
+fi
 # Emulator mode (anonymous, loopback only): wrk is a local caller with no channel token.
-Knowledge__Path="$laws" Data__Path="$work/data" Conversation__MessagesPerMinute=10000 Bot__AllowAnonymous=true Logging__LogLevel__Default=Warning \
+env "${shared[@]}" Knowledge__Path="$laws" Data__Path="$work/data" Conversation__MessagesPerMinute=10000 Bot__AllowAnonymous=true Logging__LogLevel__Default=Warning \
   dotnet bot/LegalBot.Service/bin/Release/net10.0/LegalBot.Service.dll --urls "http://127.0.0.1:$port" > "$work/service.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.5; done
