@@ -22,6 +22,9 @@ public sealed record KnowledgeView(KnowledgeRetriever Retriever, StatuteIndex St
 
     /// <summary>The county's settings (<c>site.md</c>): greeting, topics, names, promises.</summary>
     public SiteSettings Site { get; init; } = SiteSettings.Default;
+
+    /// <summary>The folder's 普法 lessons, quizzes and campaigns.</summary>
+    public Publicity.PublicityCatalog Publicity { get; init; } = LegalBot.Knowledge.Publicity.PublicityCatalog.Empty;
 }
 
 /// <summary>
@@ -145,12 +148,16 @@ public sealed class KnowledgeBase : IDisposable
         var (registry, registryProblems) = await StatuteRegistry.LoadAsync(Folder, cancellationToken).ConfigureAwait(false);
         var documents = await _index.GetDocumentsAsync(cancellationToken).ConfigureAwait(false);
         var statutes = await StatuteIndex.BuildAsync(_index, cancellationToken).ConfigureAwait(false);
-        var references = await ReferenceCheck.RunAsync(_index, statutes, registry, cancellationToken).ConfigureAwait(false);
+        var matters = new Dictionary<string, IReadOnlyList<ArticleReference>>(StringComparer.Ordinal);
+        foreach (var d in documents.Where(d => d.Kind == DocumentKind.Matter))
+            matters[d.Id] = (await _index.GetChunksAsync(d.Id, cancellationToken).ConfigureAwait(false)).SelectMany(c => c.ArticleReferences).ToList();
+        var (publicity, publicityProblems) = await Publicity.PublicityCatalog.LoadAsync(Folder, matters, Limits, cancellationToken).ConfigureAwait(false);
+        var references = await ReferenceCheck.RunAsync(_index, statutes, registry, cancellationToken, publicity.References()).ConfigureAwait(false);
         var (scope, scopeProblems) = await ScopeModel.BuildAsync(Folder, _index, cancellationToken).ConfigureAwait(false);
         var (site, siteProblems) = await SiteSettings.LoadAsync(Folder, cancellationToken).ConfigureAwait(false);
         _view = new KnowledgeView(CreateRetriever(synonyms), statutes, new CrisisDetector(crisis, scope.CitizenWordings), registry, OfficeDirectory.FromDocuments(documents), scope)
-            { Site = site };
-        return ([.. problems, .. crisisProblems, .. registryProblems, .. references, .. scopeProblems, .. siteProblems], documents.Count);
+            { Site = site, Publicity = publicity };
+        return ([.. problems, .. crisisProblems, .. registryProblems, .. publicityProblems, .. references, .. scopeProblems, .. siteProblems], documents.Count);
     }
 
     /// <summary>The sparse encoder for <paramref name="settings"/> (tokenizer + BM25F parameters); every backend uses it.</summary>

@@ -67,7 +67,7 @@ public class IndexTests
 
         k.Write("guides/wages.md", "---\ntitle: 讨薪指南\nkind: nonsense\n---\n\n## 新内容\n\n新的文字。\n");
         var report = await kb.RefreshAsync(CancellationToken.None);
-        Assert.Equal("guides/wages.md:3: unknown kind 'nonsense' (expected regulation, guide, handbook, office or matter): the file is not served", Assert.Single(report.Diagnostics).ToString());
+        Assert.Equal("guides/wages.md:3: unknown kind 'nonsense' (expected regulation, guide, handbook, office, matter, lesson, quiz or campaign): the file is not served", Assert.Single(report.Diagnostics).ToString());
         Assert.Equal(0, report.Changes.Removed);
         Assert.Contains("劳动仲裁", (await kb.SearchAsync("拖欠工资")).Best!.Chunk.Text, StringComparison.Ordinal);
     }

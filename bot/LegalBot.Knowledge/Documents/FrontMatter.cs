@@ -62,7 +62,7 @@ internal sealed record FrontMatter(
         {
             if (Enum.TryParse<DocumentKind>(kindText, ignoreCase: true, out var k) && !int.TryParse(kindText, out _)) kind = k;
             else diagnostics.Add(new(path, LineOf(root.Children[new YamlScalarNode("kind")]),
-                $"unknown kind '{kindText}' (expected regulation, guide, handbook, office or matter): the file is not served"));
+                $"unknown kind '{kindText}' (expected regulation, guide, handbook, office, matter, lesson, quiz or campaign): the file is not served"));
         }
 
         DateOnly? effective = null;

@@ -8,6 +8,12 @@ public enum DocumentKind
     Office,
     /// <summary>An everyday legal problem: citizens' wordings, a plain answer and its governing articles.</summary>
     Matter,
+    /// <summary>A 普法 lesson (Publicity/): read by the publicity catalog, not indexed for answers.</summary>
+    Lesson,
+    /// <summary>普法 quiz questions with their answers and explanations (Publicity/).</summary>
+    Quiz,
+    /// <summary>A publicity campaign: its yearly dates, lessons and quiz (Publicity/).</summary>
+    Campaign,
 }
 
 /// <summary>

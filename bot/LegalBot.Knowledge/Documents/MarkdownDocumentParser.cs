@@ -67,6 +67,8 @@ public static partial class MarkdownDocumentParser
             frontMatterLine = yamlBlock.Line + 2;
             front = FrontMatter.Parse(frontMatterYaml, frontMatterLine, path, diagnostics);
             if (diagnostics.Count > 0) return new ParseResult(null, diagnostics);
+            // Lessons, quizzes and campaigns teach rather than answer: the publicity catalog reads and checks them.
+            if (front.Kind is { } k && Publicity.PublicityCatalog.IsPublicityKind(k)) return new ParseResult(null, []);
             blocks.RemoveAt(0);
         }
         else if (text.StartsWith("---", StringComparison.Ordinal) && FirstLine(text).Trim() == "---")

@@ -73,38 +73,9 @@ public sealed partial record MatterProfile(
             }
         }
 
-        var references = new List<ArticleReference>();
-        if (!root.Children.TryGetValue(new YamlScalarNode("references"), out var refsNode) || refsNode is not YamlSequenceNode refs || refs.Children.Count == 0)
-        {
-            diagnostics.Add(new(path, refsNode is null ? firstLine : LineOf(refsNode), "a matter needs 'references': a list of {law, article, quote}"));
-        }
-        else
-        {
-            foreach (var item in refs.Children)
-            {
-                if (item is not YamlMappingNode r)
-                {
-                    diagnostics.Add(new(path, LineOf(item), "each reference is 'law:', 'article:' and optionally 'quote:'"));
-                    continue;
-                }
-                var law = Scalar(r, "law");
-                var article = Scalar(r, "article");
-                var quote = Scalar(r, "quote");
-                if (law is null || article is null)
-                {
-                    diagnostics.Add(new(path, LineOf(item), "a reference needs 'law' and 'article'"));
-                    continue;
-                }
-                if (!ArticleLabel.TryParse(article, out var label))
-                {
-                    diagnostics.Add(new(path, LineOf(item), $"'{article}' is not an article label (第X条)"));
-                    continue;
-                }
-                references.Add(new ArticleReference(LawNames.Shorten(law), label.ToString(), quote, LineOf(item)));
-            }
-            if (references.Count > MaxReferences)
-                diagnostics.Add(new(path, LineOf(refsNode), $"{references.Count} references: at most {MaxReferences}, the governing ones (padding with loose ones hurts answers)"));
-        }
+        var references = new YamlFields(path, firstLine, diagnostics).References(root, "a matter") ?? [];
+        if (references.Count > MaxReferences && YamlFields.Get(root, "references") is { } refsNode)
+            diagnostics.Add(new(path, LineOf(refsNode), $"{references.Count} references: at most {MaxReferences}, the governing ones (padding with loose ones hurts answers)"));
 
         var questions = new List<string>();
         if (!sections.TryGetValue(QuestionsHeading, out var q))

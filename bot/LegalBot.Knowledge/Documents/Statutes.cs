@@ -120,37 +120,38 @@ public sealed class StatuteIndex
 /// </summary>
 public static class ReferenceCheck
 {
+    /// <param name="extra">References made outside the index (lessons, quizzes), with their files.</param>
     public static async Task<IReadOnlyList<KnowledgeDiagnostic>> RunAsync(IKnowledgeIndex index, StatuteIndex statutes, StatuteRegistry registry,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, IEnumerable<(string Path, ArticleReference Reference)>? extra = null)
     {
         var problems = new List<KnowledgeDiagnostic>();
         var unverifiable = new Dictionary<string, (string Path, int Count)>(StringComparer.Ordinal);
+        void Check(string path, int line, ArticleReference r)
+        {
+            if (!statutes.Holds(r.Law))
+            {
+                if (!registry.Knows(r.Law))
+                    problems.Add(new(path, line, $"unknown law '{r.Law}' (not in the folder nor in {StatuteRegistry.FileName}; use the short name, e.g. 劳动合同法)"));
+                else
+                    unverifiable[r.Law] = (unverifiable.TryGetValue(r.Law, out var u) ? u.Path : path, (u.Count) + 1);
+                return;
+            }
+            if (statutes.Article(r) is not { } article)
+            {
+                problems.Add(new(path, line, $"{r.Law}{r.Article} does not exist in the folder's {r.Law}"));
+                return;
+            }
+            if (r.Quote is { Length: > 0 } quote && QuoteMismatch(quote, article.Chunk.Text) is { } piece)
+                problems.Add(new(path, line, $"the quote of {r.Law}{r.Article} does not match the article at “{piece}”"));
+        }
         foreach (var d in await index.GetDocumentsAsync(cancellationToken).ConfigureAwait(false))
         {
             if (d.Kind == DocumentKind.Regulation) continue;
             foreach (var c in await index.GetChunksAsync(d.Id, cancellationToken).ConfigureAwait(false))
-            {
                 foreach (var r in c.ArticleReferences)
-                {
-                    var line = r.Line > 0 ? r.Line : c.Line;
-                    if (!statutes.Holds(r.Law))
-                    {
-                        if (!registry.Knows(r.Law))
-                            problems.Add(new(d.SourcePath, line, $"unknown law '{r.Law}' (not in the folder nor in {StatuteRegistry.FileName}; use the short name, e.g. 劳动合同法)"));
-                        else
-                            unverifiable[r.Law] = (unverifiable.TryGetValue(r.Law, out var u) ? u.Path : d.SourcePath, (u.Count) + 1);
-                        continue;
-                    }
-                    if (statutes.Article(r) is not { } article)
-                    {
-                        problems.Add(new(d.SourcePath, line, $"{r.Law}{r.Article} does not exist in the folder's {r.Law}"));
-                        continue;
-                    }
-                    if (r.Quote is { Length: > 0 } quote && QuoteMismatch(quote, article.Chunk.Text) is { } piece)
-                        problems.Add(new(d.SourcePath, line, $"the quote of {r.Law}{r.Article} does not match the article at “{piece}”"));
-                }
-            }
+                    Check(d.SourcePath, r.Line > 0 ? r.Line : c.Line, r);
         }
+        foreach (var (path, r) in extra ?? []) Check(path, Math.Max(r.Line, 1), r);
         foreach (var (law, (path, count)) in unverifiable.OrderBy(u => u.Key, StringComparer.Ordinal))
             problems.Add(new(path, 1, $"{count} reference(s) to {law} cannot be verified: the folder does not hold its text", IsWarning: true));
         foreach (var law in statutes.Laws)
