@@ -2,6 +2,7 @@ using System.Text;
 using LegalBot.Conversation.Answering;
 using LegalBot.Conversation.Intake;
 using LegalBot.Conversation.Pipeline;
+using LegalBot.Conversation.Publicity;
 using LegalBot.Conversation.Routing;
 using LegalBot.Conversation.Safety;
 using LegalBot.Conversation.State;
@@ -29,7 +30,8 @@ public sealed record EngineOptions
 /// <summary>
 /// The channel-neutral conversation engine: message + stored conversation state → replies, through a short
 /// pipeline of turn handlers tried in order — feedback, empty message, reset, safety (crisis check, before any
-/// dialog), intake dialogs, greeting, a pick from a clarifying question, the answer. Each behaviour is one class
+/// dialog), intake dialogs, 普法 (subscription, quiz, leaderboard, lesson), greeting, a pick from a clarifying
+/// question, the answer. Each behaviour is one class
 /// in its own file; the engine only loads and saves the state around them. No HTTP here.
 /// </summary>
 /// <param name="intake">Intake dialogs and cases; null for evaluation runs that only answer.</param>
@@ -40,10 +42,13 @@ public sealed class ConversationEngine : IConversationHandler
     private readonly IConversationStore _store;
     private readonly TimeProvider _time;
     private readonly IReadOnlyList<ITurnHandler> _handlers;
+    private readonly WeeklyLessonOnVisit _afterTurn;
 
     public ConversationEngine(Func<KnowledgeView> knowledge, IConversationStore store, EngineOptions options, TimeProvider time,
-        IntakeCoordinator? intake = null, Answering.Grounded.GroundedAnswerer? grounded = null)
+        IntakeCoordinator? intake = null, Answering.Grounded.GroundedAnswerer? grounded = null, PublicityOptions? publicity = null)
     {
+        publicity ??= PublicityOptions.None;
+        _afterTurn = new WeeklyLessonOnVisit(publicity);
         _knowledge = knowledge;
         _store = store;
         _time = time;
@@ -51,6 +56,7 @@ public sealed class ConversationEngine : IConversationHandler
         var composer = new AnswerComposer(store, options, time, intake, grounded);
         var handlers = new List<ITurnHandler> { new FeedbackHandler(store), new EmptyMessageHandler(), new ResetHandler(), new SafetyHandler() };
         if (intake is not null) handlers.Add(new IntakeHandler(intake));
+        handlers.AddRange([new SubscriptionHandler(publicity), new QuizHandler(publicity), new LeaderboardHandler(publicity), new LessonHandler(publicity)]);
         handlers.AddRange([new GreetingHandler(), new ClarificationPickHandler(composer), new AnswerHandler(composer, store, options)]);
         _handlers = handlers;
     }
@@ -73,6 +79,7 @@ public sealed class ConversationEngine : IConversationHandler
         };
         foreach (var handler in _handlers)
             if (await handler.HandleAsync(turn, cancellationToken).ConfigureAwait(false)) break;
+        await _afterTurn.ApplyAsync(turn, cancellationToken).ConfigureAwait(false);
 
         var replies = turn.Replies;
         if (replies.Count > 0 && truncated) replies[0] = replies[0] with { Notes = [ConversationTexts.TextTooLong, .. replies[0].Notes] };

@@ -25,6 +25,10 @@ public enum ReplyKind
     CaseStatus,
     /// <summary>A short question back: which of these matters is meant.</summary>
     Clarify,
+    /// <summary>A 普法 lesson (今日普法, the weekly lesson).</summary>
+    Lesson,
+    /// <summary>A quiz question, the feedback on an answer, or the score.</summary>
+    Quiz,
 }
 
 /// <summary>Where to go: an office's name, address, phone and hours.</summary>

@@ -122,7 +122,7 @@ public sealed class AnswerComposer(IConversationStore store, EngineOptions optio
     /// authoritative), the whole article trimmed when the matter quotes nothing, or the matter's quote alone when the
     /// folder does not hold the statute. Headed by the article it comes from.
     /// </summary>
-    private static string? Quote(KnowledgeView knowledge, ArticleReference r)
+    internal static string? Quote(KnowledgeView knowledge, ArticleReference r)
     {
         string? words;
         if (knowledge.Statutes.Article(r) is { } article)

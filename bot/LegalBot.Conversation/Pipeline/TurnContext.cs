@@ -38,6 +38,9 @@ public sealed class TurnContext
     /// <summary>A dialog is waiting: after the answer, offer to resume it.</summary>
     public bool OfferResume { get; set; }
 
+    /// <summary>A quiz is paused by this message: after the answer, offer to continue it.</summary>
+    public bool OfferQuizResume { get; set; }
+
     public List<OutboundReply> Replies { get; } = [];
 }
 

@@ -12,6 +12,8 @@ public static class Routes
     public const string Emergency = "emergency";
     public const string Greeting = "greeting";
     public const string OutOfScope = "out-of-scope";
+    /// <summary>普法: lessons, quizzes, subscriptions (not a route of the eval set).</summary>
+    public const string Publicity = "publicity";
 
     public static readonly IReadOnlyList<string> All =
         [Consult, LegalAid, Mediation, Notary, Reconsideration, Petition, Emergency, Greeting, OutOfScope];

@@ -11,6 +11,7 @@ namespace LegalBot.Conversation.State;
 /// <param name="LastCaseReference">The case this conversation filed last (a repeated 确认提交 is answered with it).</param>
 /// <param name="Offered">The options the last replies offered, numbered as text channels show them.</param>
 /// <param name="Choices">The matters a clarifying question offered, by the title the citizen sees.</param>
+/// <param name="Publicity">Lessons read, the quiz in progress, the weekly-lesson subscription.</param>
 public sealed record ConversationState(
     string ConversationId,
     string? LastQuestion,
@@ -21,7 +22,8 @@ public sealed record ConversationState(
     DialogState? Dialog = null,
     string? LastCaseReference = null,
     IReadOnlyList<OfferedOption>? Offered = null,
-    IReadOnlyList<ClarifyChoice>? Choices = null)
+    IReadOnlyList<ClarifyChoice>? Choices = null,
+    Publicity.PublicityState? Publicity = null)
 {
     public static ConversationState New(string conversationId, DateTimeOffset now) => new(conversationId, null, null, null, 0, now);
 }
