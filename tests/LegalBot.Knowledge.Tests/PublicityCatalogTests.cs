@@ -92,6 +92,27 @@ public sealed class PublicityCatalogTests : IDisposable
         Assert.Contains("lessons/empty.md:2: a lesson needs 'references': a list of {law, article, quote}", text);
     }
 
+    [Fact]
+    public async Task The_repository_s_lessons_and_quizzes_pass_the_check_against_the_statutes()
+    {
+        foreach (var (from, to) in new[] { (Path.Combine(TestPaths.RepoRoot, "knowledge"), _k.Folder), (TestPaths.CorpusLaws, Path.Combine(_k.Folder, "laws")) })
+            foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(to, Path.GetRelativePath(from, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target, overwrite: true);
+            }
+        var (kb, problems) = await OpenAsync();
+        using var _ = kb;
+        Assert.Empty(problems.Where(p => !p.IsWarning).Select(p => p.ToString()));
+        var catalog = kb.View.Publicity;
+        Assert.True(catalog.Lessons.Count >= 30, $"{catalog.Lessons.Count} lessons");
+        Assert.True(catalog.Quizzes.Sum(q => q.Questions.Count) >= 100, $"{catalog.Quizzes.Sum(q => q.Questions.Count)} questions");
+        // Every campaign has lessons, and the quotes were proven against the folder's statutes (no name-only law is quoted).
+        Assert.All(catalog.Campaigns, c => Assert.NotEmpty(catalog.LessonsOf(c)));
+        Assert.All(catalog.References().Where(r => r.Reference.Quote is not null), r => Assert.True(kb.View.Statutes.Holds(r.Reference.Law), r.ToString()));
+    }
+
     [Theory]
     [InlineData(12, 31, true)]
     [InlineData(1, 2, true)]
