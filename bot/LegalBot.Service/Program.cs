@@ -96,8 +96,10 @@ builder.Services.AddSingleton(sp =>
     var host = sp.GetRequiredService<KnowledgeHost>();
     return new ConversationEngine(() => host.View, sp.GetRequiredService<IConversationStore>(),
         new EngineOptions { ConfidenceThreshold = o.ConfidenceThreshold, MaxMessageBytes = o.MaxMessageBytes }, sp.GetRequiredService<TimeProvider>(),
-        sp.GetRequiredService<IntakeCoordinator>(), CreateGroundedAnswerer(sp));
+        sp.GetRequiredService<IntakeCoordinator>(), CreateGroundedAnswerer(sp), PublicityOptionsFor(sp));
 });
+builder.Services.AddOptions<PublicityServiceOptions>().BindConfiguration(PublicityServiceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddHostedService<PublicityDispatcher>();
 builder.Services.AddSingleton<IConversationHandler>(sp => sp.GetRequiredService<ConversationEngine>());
 builder.Services.AddSingleton<IMessageRateGate>(sp => new TokenBucketRateGate(sp.GetRequiredService<IOptions<ConversationOptions>>().Value.MessagesPerMinute));
 builder.Services.AddSingleton(sp => new RateGates(sp.GetRequiredService<IMessageRateGate>(),
@@ -206,6 +208,12 @@ catch (System.Data.Common.DbException ex)
 }
 
 // The optional LLM path (Llm__Endpoint): a Semantic Kernel writer whose answers are verified against the sources.
+static LegalBot.Conversation.Publicity.PublicityOptions PublicityOptionsFor(IServiceProvider sp)
+{
+    var o = sp.GetRequiredService<IOptions<PublicityServiceOptions>>().Value;
+    return new(sp.GetRequiredService<DataStores>().Publicity, o.QuizQuestions, TimeSpan.FromDays(o.LessonEveryDays));
+}
+
 static GroundedAnswerer? CreateGroundedAnswerer(IServiceProvider sp)
 {
     var llm = sp.GetRequiredService<IOptions<LlmOptions>>().Value;

@@ -24,5 +24,7 @@ public static class WeChatTexts
         ["RECONSIDERATION"] = "怎么申请行政复议",
         ["PROGRESS"] = "查询进度",
         ["HOTLINE"] = "12348热线是什么",
+        ["LESSON"] = Conversation.Publicity.PublicityTexts.TodayLesson,
+        ["QUIZ"] = Conversation.Publicity.PublicityTexts.Quiz,
     };
 }

@@ -30,6 +30,7 @@ public sealed partial class DataStores(IOptions<DataOptions> data, IOptions<Case
     private DirectLineTokens? _tokens;
     private IDirectLineStore? _directLine;
     private ReplyOutbox? _replies;
+    private LegalBot.Conversation.Publicity.SqlPublicityStore? _publicity;
     private IFieldProtector? _protector;
     private string? _caseProblem;
     private Task _retry = Task.CompletedTask;
@@ -41,6 +42,7 @@ public sealed partial class DataStores(IOptions<DataOptions> data, IOptions<Case
     public DirectLineTokens Tokens => _tokens ?? throw NotOpened();
     public IDirectLineStore DirectLine => _directLine ?? throw NotOpened();
     public ReplyOutbox Replies => _replies ?? throw NotOpened();
+    public LegalBot.Conversation.Publicity.SqlPublicityStore Publicity => _publicity ?? throw NotOpened();
 
     /// <summary>The shared WeChat delivery ledger, or null for each processor's own.</summary>
     public IWeChatDeliveryLedger? WeChatLedger => _weChatLedger.Value;
@@ -88,6 +90,10 @@ public sealed partial class DataStores(IOptions<DataOptions> data, IOptions<Case
             ? new PostgresDirectLineStore(c.ConnectionString!, _protector!, limits.Value.DirectLine)
             : await SqliteDirectLineStore.OpenAsync(Path.Combine(d.Path, "directline.db"), _protector!, limits.Value.DirectLine, cancellationToken)
                 .ConfigureAwait(false);
+        // 普法 figures and weekly-lesson consent: shared, so one instance's push claim holds for all.
+        _publicity = d.Shared
+            ? LegalBot.Conversation.Publicity.SqlPublicityStore.OpenPostgres(c.ConnectionString!)
+            : await LegalBot.Conversation.Publicity.SqlPublicityStore.OpenSqliteAsync(Path.Combine(d.Path, "publicity.db"), cancellationToken).ConfigureAwait(false);
         _replies = await ReplyOutbox.OpenAsync(Path.Combine(d.Path, "replies.db"), _protector!, cancellationToken).ConfigureAwait(false);
     }
 
@@ -163,7 +169,7 @@ public sealed partial class DataStores(IOptions<DataOptions> data, IOptions<Case
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _retry.ConfigureAwait(false);
         _stopping.Dispose();
-        foreach (var store in new object?[] { _conversations, _weChatLedger.IsValueCreated ? _weChatLedger.Value : null })
+        foreach (var store in new object?[] { _conversations, _publicity, _weChatLedger.IsValueCreated ? _weChatLedger.Value : null })
         {
             if (store is IAsyncDisposable a) await a.DisposeAsync().ConfigureAwait(false);
             else (store as IDisposable)?.Dispose();

@@ -21,13 +21,25 @@ public static class WeChatChannels
             c.Timeout = TimeSpan.FromSeconds(10);
         });
 
+        services.AddSingleton(sp =>
+        {
+            var time = sp.GetRequiredService<TimeProvider>();
+            var http = sp.GetRequiredService<IHttpClientFactory>();
+            var oa = sp.GetRequiredService<IOptions<WeChatOptions>>().Value;
+            var wc = sp.GetRequiredService<IOptions<WeComOptions>>().Value;
+            var senders = new Dictionary<string, IWeChatSender>(StringComparer.Ordinal);
+            if (!string.IsNullOrWhiteSpace(oa.AppSecret))
+                senders[Endpoints.WeChatEndpoints.OfficialAccount] = new OfficialAccountApiClient(http.CreateClient(WeChatOptions.Section), oa.AppId, oa.AppSecret, time);
+            if (!string.IsNullOrWhiteSpace(wc.Secret))
+                senders[Endpoints.WeChatEndpoints.WeCom] = new WeComApiClient(http.CreateClient(WeComOptions.Section), wc.CorpId, wc.Secret, wc.AgentId, time);
+            return new WeChatSenders(senders);
+        });
         services.AddKeyedSingleton(Endpoints.WeChatEndpoints.OfficialAccount, (sp, _) =>
         {
             var o = sp.GetRequiredService<IOptions<WeChatOptions>>().Value;
             var time = sp.GetRequiredService<TimeProvider>();
             var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("LegalBot.WeChat");
-            IWeChatSender? sender = string.IsNullOrWhiteSpace(o.AppSecret) ? null
-                : new OfficialAccountApiClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(WeChatOptions.Section), o.AppId, o.AppSecret, time);
+            var sender = sp.GetRequiredService<WeChatSenders>().Get(Endpoints.WeChatEndpoints.OfficialAccount);
             if (sender is null) log.LogWarning("WeChat:AppSecret is not set: answers that miss the {Seconds} s reply deadline cannot be sent later", o.ReplyDeadlineSeconds);
             var cipher = o.SafeMode ? new WeChatCipher(o.EncodingAESKey, o.AppId) : null;
             return Create(sp, o.ToSettings(Endpoints.WeChatEndpoints.OfficialAccount, cipher, urlVerificationEncrypted: false), sender, log);
@@ -37,8 +49,7 @@ public static class WeChatChannels
             var o = sp.GetRequiredService<IOptions<WeComOptions>>().Value;
             var time = sp.GetRequiredService<TimeProvider>();
             var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("LegalBot.WeCom");
-            IWeChatSender? sender = string.IsNullOrWhiteSpace(o.Secret) ? null
-                : new WeComApiClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(WeComOptions.Section), o.CorpId, o.Secret, o.AgentId, time);
+            var sender = sp.GetRequiredService<WeChatSenders>().Get(Endpoints.WeChatEndpoints.WeCom);
             if (sender is null) log.LogWarning("WeCom:Secret is not set: answers that miss the {Seconds} s reply deadline cannot be sent later", o.ReplyDeadlineSeconds);
             return Create(sp, o.ToSettings(Endpoints.WeChatEndpoints.WeCom, new WeChatCipher(o.EncodingAESKey, o.CorpId), urlVerificationEncrypted: true), sender, log);
         });
@@ -48,4 +59,12 @@ public static class WeChatChannels
     private static WeChatCallbackProcessor Create(IServiceProvider sp, WeChatCallbackSettings settings, IWeChatSender? sender, ILogger log) =>
         new(settings, sp.GetRequiredService<IConversationHandler>(), sender, sp.GetRequiredService<IMessageRateGate>(), sp.GetRequiredService<TimeProvider>(), log,
             sp.GetRequiredService<DataStores>().WeChatLedger);
+}
+
+/// <summary>The platform API clients (one per channel whose secret is set): late answers and the weekly lesson go through them.</summary>
+public sealed class WeChatSenders(IReadOnlyDictionary<string, IWeChatSender> senders)
+{
+    public IReadOnlyDictionary<string, IWeChatSender> All => senders;
+
+    public IWeChatSender? Get(string channel) => senders.GetValueOrDefault(channel);
 }
