@@ -50,7 +50,7 @@ public interface IPublicityStore
     /// <summary>The subscriber wrote to us (opens WeChat's window again).</summary>
     Task TouchAsync(string userId, DateTimeOffset at, CancellationToken cancellationToken);
 
-    /// <summary>Subscribers on <paramref name="channel"/> last sent a lesson before <paramref name="sentBefore"/> (or never) and seen since <paramref name="seenSince"/>.</summary>
+    /// <summary>Subscribers on <paramref name="channel"/> last sent a lesson at or before <paramref name="sentBefore"/> (or never) and seen since <paramref name="seenSince"/>.</summary>
     Task<IReadOnlyList<Subscriber>> DueAsync(string channel, DateTimeOffset sentBefore, DateTimeOffset seenSince, int limit, CancellationToken cancellationToken);
 
     /// <summary>Claims this week's lesson for one subscriber (one instance wins); false when another claimed it or they opted out.</summary>

@@ -133,7 +133,7 @@ public sealed class SqlPublicityStore : IPublicityStore, IAsyncDisposable
     public Task<IReadOnlyList<Subscriber>> DueAsync(string channel, DateTimeOffset sentBefore, DateTimeOffset seenSince, int limit, CancellationToken cancellationToken) =>
         QueryAsync("""
             SELECT user_id, conversation_id, channel, consent_at, last_seen_at, last_sent_at FROM pb_subscribers
-            WHERE channel = @channel AND opted_out_at IS NULL AND last_seen_at >= @seen AND (last_sent_at IS NULL OR last_sent_at < @sent)
+            WHERE channel = @channel AND opted_out_at IS NULL AND last_seen_at >= @seen AND (last_sent_at IS NULL OR last_sent_at <= @sent)
             ORDER BY last_seen_at LIMIT @limit
             """, [("channel", channel), ("seen", Ms(seenSince)), ("sent", Ms(sentBefore)), ("limit", limit)],
             r => new Subscriber(r.GetString(0), r.GetString(1), r.GetString(2), At(r.GetInt64(3)), At(r.GetInt64(4)), r.IsDBNull(5) ? null : At(r.GetInt64(5))),
@@ -142,7 +142,7 @@ public sealed class SqlPublicityStore : IPublicityStore, IAsyncDisposable
     public async Task<bool> ClaimDeliveryAsync(string userId, DateTimeOffset sentBefore, DateTimeOffset now, CancellationToken cancellationToken) =>
         await WriteCountAsync("""
             UPDATE pb_subscribers SET last_sent_at = @now
-            WHERE user_id = @user AND opted_out_at IS NULL AND (last_sent_at IS NULL OR last_sent_at < @sent)
+            WHERE user_id = @user AND opted_out_at IS NULL AND (last_sent_at IS NULL OR last_sent_at <= @sent)
             """, [("now", Ms(now)), ("user", userId), ("sent", Ms(sentBefore))], cancellationToken).ConfigureAwait(false) == 1;
 
     public async Task<int> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
