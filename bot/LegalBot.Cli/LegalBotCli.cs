@@ -21,7 +21,9 @@ public static class LegalBotCli
                                                        retrieval metrics for a JSONL question set
                                                        (--depth: also hit@K, the recall a reranker can work with)
           bench --knowledge DIR [--questions FILE]     index and query timings, peak memory
-          staff-key --office ID [--worker NAME]        a new staff API key and its hashed configuration entry
+          staff-key --office ID|* [--worker NAME] [--knowledge DIR] [--env FILE | --index N]
+                                                       a new staff API key and its hashed configuration entry; the office
+                                                       must be in DIR/offices; --env appends it at the next free index
           purge [--data DIR] [--retention-days N] [--conversation-days N]
                                                        erase personal data past the retention period
         common: --synonyms FILE (default DIR/synonyms.txt), --data DIR (persist the index there)
@@ -47,7 +49,7 @@ public static class LegalBotCli
                 "check" => await CheckCommand.RunAsync(new CliArguments(rest, Flags()), stdout, stderr, cancellationToken).ConfigureAwait(false),
                 "ask" => await AskCommand.RunAsync(new CliArguments(rest, Flags()), stdout, stderr, cancellationToken).ConfigureAwait(false),
                 "eval" => await EvalCommand.RunAsync(new CliArguments(rest, Flags("json", "misses", "verbose")), stdout, stderr, cancellationToken).ConfigureAwait(false),
-                "staff-key" => await StaffKeyCommand.RunAsync(new CliArguments(rest, Flags()), stdout).ConfigureAwait(false),
+                "staff-key" => await StaffKeyCommand.RunAsync(new CliArguments(rest, Flags()), stdout, stderr, cancellationToken).ConfigureAwait(false),
                 "purge" => await PurgeCommand.RunAsync(new CliArguments(rest, Flags()), stdout, cancellationToken).ConfigureAwait(false),
                 "bench" => await BenchCommand.RunAsync(new CliArguments(rest, Flags()), stdout, stderr, cancellationToken).ConfigureAwait(false),
                 _ => throw new UsageException($"unknown verb '{args[0]}'"),

@@ -179,4 +179,34 @@ public class CliTests
         Assert.Equal(LegalBotCli.UsageError, usage.Code);
         Assert.Contains("--rerank-url needs --rerank-model", usage.Err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Staff_key_refuses_an_unknown_office_and_appends_each_worker_at_the_next_free_index()
+    {
+        using var k = new TempKnowledge();
+        k.Write("offices/aid.md", "---\nid: office-aid\nkind: office\ntitle: 示例县法律援助中心\nservices: [legal-aid]\njurisdiction:\n  county: 示例县\n  scope: county\naddress: 示例路1号\nphone: 0000-1234567\nhours: 周一至周五\n---\n\n# 示例县法律援助中心\n\n受理法律援助申请。\n");
+        var env = Path.Combine(k.Root, "legalbot.env");
+        File.WriteAllText(env, "Cases__Database=sqlite");
+
+        var typo = await RunAsync("staff-key", "--knowledge", k.Folder, "--office", "office-aid-typo", "--env", env);
+        Assert.Equal(LegalBotCli.UsageError, typo.Code);
+        Assert.Contains("no office 'office-aid-typo'", typo.Err, StringComparison.Ordinal);
+        Assert.Contains("office-aid  示例县法律援助中心", typo.Err, StringComparison.Ordinal);
+        Assert.Equal("Cases__Database=sqlite", File.ReadAllText(env));
+
+        var first = await RunAsync("staff-key", "--knowledge", k.Folder, "--office", "office-aid", "--worker", "张老师", "--env", env);
+        var second = await RunAsync("staff-key", "--knowledge", k.Folder, "--office", "office-aid", "--worker", "李老师", "--env", env);
+        Assert.Equal(LegalBotCli.Ok, first.Code);
+        Assert.Equal(LegalBotCli.Ok, second.Code);
+        Assert.Contains("示例县法律援助中心", first.Out, StringComparison.Ordinal);
+        var lines = File.ReadAllLines(env);
+        Assert.Equal("Cases__Database=sqlite", lines[0]);
+        Assert.Contains("Staff__Keys__0__Worker=张老师", lines);
+        Assert.Contains("Staff__Keys__1__Worker=李老师", lines);
+        Assert.Equal(2, lines.Count(l => l.StartsWith("Staff__Keys__", StringComparison.Ordinal) && l.Contains("__KeyHash=", StringComparison.Ordinal)));
+
+        var taken = await RunAsync("staff-key", "--knowledge", k.Folder, "--office", "*", "--index", "1", "--env", env);
+        Assert.Equal(LegalBotCli.UsageError, taken.Code);
+        Assert.Contains("next free index is 2", taken.Err, StringComparison.Ordinal);
+    }
 }
