@@ -13,8 +13,8 @@ public static class StaffSecurityHeaders
     public static IApplicationBuilder UseStaffSecurityHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var path = context.Request.Path;
-        if (path.StartsWithSegments("/api/staff") || path.StartsWithSegments("/staff.html") || path.StartsWithSegments("/staff.js")
-            || path.StartsWithSegments("/staff.css"))
+        // The desk's files are all named staff*.html/js/css (one script per page), and its libraries live under /staff-lib.
+        if (path.StartsWithSegments("/api/staff") || IsDeskFile(path.Value))
         {
             var headers = context.Response.Headers;
             headers.ContentSecurityPolicy = ContentSecurityPolicy;
@@ -25,4 +25,7 @@ public static class StaffSecurityHeaders
         }
         await next(context);
     });
+
+    private static bool IsDeskFile(string? path) =>
+        path is not null && path.StartsWith("/staff", StringComparison.OrdinalIgnoreCase);
 }
