@@ -43,12 +43,14 @@ public sealed class ConversationEngine : IConversationHandler
     private readonly TimeProvider _time;
     private readonly IReadOnlyList<ITurnHandler> _handlers;
     private readonly WeeklyLessonOnVisit _afterTurn;
+    private readonly MatterDemandRecorder _demand;
 
     public ConversationEngine(Func<KnowledgeView> knowledge, IConversationStore store, EngineOptions options, TimeProvider time,
         IntakeCoordinator? intake = null, Answering.Grounded.GroundedAnswerer? grounded = null, PublicityOptions? publicity = null)
     {
         publicity ??= PublicityOptions.None;
         _afterTurn = new WeeklyLessonOnVisit(publicity);
+        _demand = new MatterDemandRecorder(publicity);
         _knowledge = knowledge;
         _store = store;
         _time = time;
@@ -80,6 +82,7 @@ public sealed class ConversationEngine : IConversationHandler
         foreach (var handler in _handlers)
             if (await handler.HandleAsync(turn, cancellationToken).ConfigureAwait(false)) break;
         await _afterTurn.ApplyAsync(turn, cancellationToken).ConfigureAwait(false);
+        await _demand.ApplyAsync(turn, cancellationToken).ConfigureAwait(false);
 
         var replies = turn.Replies;
         if (replies.Count > 0 && truncated) replies[0] = replies[0] with { Notes = [ConversationTexts.TextTooLong, .. replies[0].Notes] };

@@ -46,6 +46,24 @@ public abstract class PublicityStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Matters_asked_are_counted_by_town_and_matter_inside_the_period_and_purged_with_the_rest()
+    {
+        var store = await StoreAsync();
+        var ct = CancellationToken.None;
+        await store.RecordMatterAskedAsync(new MatterAsked("matter-wages", "webchat", "城关镇", T0), ct);
+        await store.RecordMatterAskedAsync(new MatterAsked("matter-wages", "wechat", "城关镇", T0.AddHours(1)), ct);
+        await store.RecordMatterAskedAsync(new MatterAsked("matter-divorce", "wechat", "城关镇", T0.AddHours(2)), ct);
+        await store.RecordMatterAskedAsync(new MatterAsked("matter-wages", "wechat", null, T0.AddHours(3)), ct);
+        await store.RecordMatterAskedAsync(new MatterAsked("matter-wages", "wechat", "城关镇", T0.AddDays(40)), ct);
+
+        var demand = await store.MattersAskedAsync(T0.AddDays(-1), T0.AddDays(30), ct);
+        Assert.Equal([("城关镇", "matter-wages", 2), ("", "matter-wages", 1), ("城关镇", "matter-divorce", 1)],
+            demand.Select(d => (d.Town, d.MatterId, d.Asked)));
+        Assert.Equal(4, await store.PurgeAsync(T0.AddDays(1), ct));
+        Assert.Empty(await store.MattersAskedAsync(T0.AddDays(-1), T0.AddDays(30), ct));
+    }
+
+    [Fact]
     public async Task Only_subscribers_seen_inside_the_window_are_due_and_a_week_is_claimed_once()
     {
         var store = await StoreAsync();

@@ -18,7 +18,7 @@ internal sealed class DeskBrowser : IAsyncDisposable
         _playwright = playwright;
         _browser = browser;
         Page = page;
-        Page.Console += (_, m) => { if (m.Type == "error") ConsoleErrors.Add(m.Text); };
+        Page.Console += (_, m) => { if (m.Type == "error") ConsoleErrors.Add(m.Text + " " + m.Location); };
     }
 
     public IPage Page { get; }

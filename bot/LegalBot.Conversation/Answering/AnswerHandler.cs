@@ -89,6 +89,7 @@ public sealed class AnswerHandler(AnswerComposer composer, IConversationStore st
         turn.Replies.Add(await composer.ComposeAsync(turn.Message, turn.Knowledge, question, route, result, result.Confidence, null, cancellationToken, specific)
             .ConfigureAwait(false));
         turn.State = state with { LastQuestion = Shorten(question), LastDocumentId = best!.Document.Id, LastRoute = route, Choices = null };
+        turn.AnsweredFrom = best.Document;
         return true;
     }
 

@@ -41,6 +41,9 @@ public sealed class TurnContext
     /// <summary>A quiz is paused by this message: after the answer, offer to continue it.</summary>
     public bool OfferQuizResume { get; set; }
 
+    /// <summary>The document this turn's answer came from (set by the answering handlers), for after-turn records.</summary>
+    public Knowledge.Documents.DocumentInfo? AnsweredFrom { get; set; }
+
     public List<OutboundReply> Replies { get; } = [];
 }
 

@@ -10,6 +10,12 @@ public sealed record LessonRead(string LessonId, string Channel, string? Campaig
 public sealed record QuizResult(string Participant, string Channel, string? CampaignId, int Correct, int Total, DateTimeOffset At,
     string? Nickname = null, string? Town = null);
 
+/// <summary>A question answered from a matter, for 精准普法: which everyday problems a town asks about (no text, no person).</summary>
+public sealed record MatterAsked(string MatterId, string Channel, string? Town, DateTimeOffset At);
+
+/// <summary>How often a matter was asked in a town ("" = town not known) in a period.</summary>
+public sealed record MatterDemand(string Town, string MatterId, int Asked);
+
 /// <summary>A town's line on a campaign leaderboard.</summary>
 public sealed record LeaderboardRow(string Town, int Participants, double AverageScore, string TopNickname, int TopScore);
 
@@ -39,6 +45,11 @@ public interface IPublicityStore
 
     Task<IReadOnlyList<LeaderboardRow>> LeaderboardAsync(string campaignId, int limit, CancellationToken cancellationToken);
 
+    Task RecordMatterAskedAsync(MatterAsked asked, CancellationToken cancellationToken);
+
+    /// <summary>Matters asked in the period, by town and matter, most asked first.</summary>
+    Task<IReadOnlyList<MatterDemand>> MattersAskedAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken);
+
     Task<PublicityFigures> FiguresAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken);
 
     /// <summary>Records consent (with its time) to the weekly lesson; a repeated opt-in keeps the first consent.</summary>
@@ -56,6 +67,6 @@ public interface IPublicityStore
     /// <summary>Claims this week's lesson for one subscriber (one instance wins); false when another claimed it or they opted out.</summary>
     Task<bool> ClaimDeliveryAsync(string userId, DateTimeOffset sentBefore, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Deletes lesson reads and quiz results older than <paramref name="cutoff"/> (consent records are kept).</summary>
+    /// <summary>Deletes lesson reads, matters asked and quiz results older than <paramref name="cutoff"/> (consent records are kept).</summary>
     Task<int> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
 }

@@ -19,6 +19,8 @@ public sealed class SqlPublicityStore : IPublicityStore, IAsyncDisposable
             total INTEGER NOT NULL, nickname TEXT, town TEXT, at BIGINT NOT NULL);
         CREATE INDEX IF NOT EXISTS pb_quizzes_by_time ON pb_quizzes (at);
         CREATE INDEX IF NOT EXISTS pb_quizzes_by_campaign ON pb_quizzes (campaign_id, town);
+        CREATE TABLE IF NOT EXISTS pb_matters (id {0}, matter_id TEXT NOT NULL, channel TEXT NOT NULL, town TEXT, at BIGINT NOT NULL);
+        CREATE INDEX IF NOT EXISTS pb_matters_by_time ON pb_matters (at);
         CREATE TABLE IF NOT EXISTS pb_subscribers (user_id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, channel TEXT NOT NULL,
             consent_at BIGINT NOT NULL, opted_out_at BIGINT, last_seen_at BIGINT NOT NULL, last_sent_at BIGINT);
         """;
@@ -95,6 +97,17 @@ public sealed class SqlPublicityStore : IPublicityStore, IAsyncDisposable
             .Take(limit).ToList();
     }
 
+    public Task RecordMatterAskedAsync(MatterAsked asked, CancellationToken cancellationToken) =>
+        WriteAsync("INSERT INTO pb_matters (matter_id, channel, town, at) VALUES (@matter, @channel, @town, @at)",
+            [("matter", asked.MatterId), ("channel", asked.Channel), ("town", asked.Town), ("at", Ms(asked.At))], cancellationToken);
+
+    public Task<IReadOnlyList<MatterDemand>> MattersAskedAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken) =>
+        QueryAsync("""
+            SELECT COALESCE(town, ''), matter_id, COUNT(*) FROM pb_matters WHERE at >= @from AND at < @to
+            GROUP BY COALESCE(town, ''), matter_id ORDER BY COUNT(*) DESC, COALESCE(town, ''), matter_id
+            """, [("from", Ms(since)), ("to", Ms(until))],
+            r => new MatterDemand(r.GetString(0), r.GetString(1), Convert.ToInt32(r.GetValue(2), System.Globalization.CultureInfo.InvariantCulture)), cancellationToken);
+
     public async Task<PublicityFigures> FiguresAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
     {
         (string, object?)[] range = [("from", Ms(since)), ("to", Ms(until))];
@@ -147,6 +160,7 @@ public sealed class SqlPublicityStore : IPublicityStore, IAsyncDisposable
 
     public async Task<int> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
         await WriteCountAsync("DELETE FROM pb_lessons WHERE at < @cutoff", [("cutoff", Ms(cutoff))], cancellationToken).ConfigureAwait(false)
+        + await WriteCountAsync("DELETE FROM pb_matters WHERE at < @cutoff", [("cutoff", Ms(cutoff))], cancellationToken).ConfigureAwait(false)
         + await WriteCountAsync("DELETE FROM pb_quizzes WHERE at < @cutoff", [("cutoff", Ms(cutoff))], cancellationToken).ConfigureAwait(false);
 
     private async Task WriteAsync(string sql, (string, object?)[] parameters, CancellationToken cancellationToken) =>

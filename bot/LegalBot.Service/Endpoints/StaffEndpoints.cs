@@ -45,6 +45,7 @@ public static class StaffEndpoints
                 officeName = p.SeesAllOffices ? StaffTexts.AllOffices : host.Offices.Get(p.Office)?.Name ?? p.Office,
             });
         });
+        staff.MapStaffPublicity();
         casework.MapStaffCases();
     }
 
