@@ -1,0 +1,181 @@
+using System.Collections.Concurrent;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Qdrant.Client.Grpc;
+
+namespace LegalBot.QdrantFake;
+
+/// <summary>
+/// A local stand-in for a Qdrant server: the Collections and Points gRPC services generated from Qdrant's own
+/// .proto files (../shared/contracts/qdrant-grpc), served by Grpc.AspNetCore over real HTTP/2 (h2c on a free
+/// loopback port), so every request is a real protobuf message of Qdrant's API. It implements what LegalBot uses
+/// with Qdrant's documented semantics — named sparse vectors with the IDF modifier, cosine dense vectors,
+/// payload filters, scroll paging, the Query API with prefetch and RRF fusion, aliases, collection metadata and
+/// payload indexes — and refuses (Unimplemented) what it does not model, recording that in <see cref="Violations"/>.
+/// </summary>
+public sealed class FakeQdrant : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly FakeStore _store;
+    private readonly FaultPlan _faults;
+
+    private FakeQdrant(WebApplication app, FakeStore store, FaultPlan faults, Uri url)
+    {
+        _app = app;
+        _store = store;
+        _faults = faults;
+        Url = url;
+    }
+
+    /// <summary>The gRPC endpoint, e.g. http://127.0.0.1:41234/.</summary>
+    public Uri Url { get; }
+
+    /// <summary>Requests the fake could not serve faithfully (unmodelled features, bugs of the fake).</summary>
+    public IReadOnlyList<string> Violations => [.. _faults.Violations];
+
+    /// <summary>Every call as service/method, e.g. "Points/Upsert", in arrival order.</summary>
+    public IReadOnlyList<string> Requests => [.. _faults.Requests];
+
+    public IReadOnlyCollection<string> CollectionNames { get { lock (_store.Gate) return [.. _store.Collections.Keys]; } }
+
+    public string? AliasTarget(string alias) { lock (_store.Gate) return _store.Aliases.GetValueOrDefault(alias); }
+
+    public int PointCount(string name) { lock (_store.Gate) return _store.Resolve(name)?.Points.Count ?? 0; }
+
+    /// <summary>Points still hidden (payload <c>live: false</c>) — leftovers of an interrupted update.</summary>
+    public int HiddenPointCount(string name)
+    {
+        lock (_store.Gate)
+        {
+            return _store.Resolve(name)?.Points.Values.Count(p =>
+                p.Payload.TryGetValue("live", out var v) && v.KindCase == Value.KindOneofCase.BoolValue && !v.BoolValue) ?? 0;
+        }
+    }
+
+    /// <summary>Payload indexes of a collection (field → Qdrant's schema type name, e.g. "Keyword").</summary>
+    public IReadOnlyDictionary<string, string> PayloadIndexes(string name)
+    {
+        lock (_store.Gate) return _store.Resolve(name)?.PayloadIndexes.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()) ?? [];
+    }
+
+    /// <summary>Removes a key of a collection's metadata behind LegalBot's back (to test schema checks).</summary>
+    public void RemoveMetadata(string name, string key)
+    {
+        lock (_store.Gate) _store.Require(name).Metadata.Remove(key);
+    }
+
+    /// <summary>The next <paramref name="count"/> calls fail with <paramref name="status"/> (a server in trouble).</summary>
+    public void FailNext(int count, StatusCode status = StatusCode.Unavailable) => _faults.FailNext(count, status);
+
+    /// <summary>The next <paramref name="count"/> calls of a method whose name contains <paramref name="method"/> (e.g. "UpdateBatch") fail.</summary>
+    public void FailMethod(string method, int count, StatusCode status = StatusCode.Internal) => _faults.FailMethod(method, count, status);
+
+    public static async Task<FakeQdrant> StartAsync(string? apiKey = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        // gRPC without TLS needs HTTP/2 with prior knowledge (h2c), as Qdrant's port 6334 speaks it.
+        builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(o => o.Protocols = HttpProtocols.Http2));
+        var store = new FakeStore();
+        var faults = new FaultPlan(apiKey);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(faults);
+        builder.Services.AddGrpc(o =>
+        {
+            o.Interceptors.Add<Gatekeeper>();
+            o.EnableDetailedErrors = true;
+        });
+        var app = builder.Build();
+        app.MapGrpcService<CollectionsService>();
+        app.MapGrpcService<PointsService>();
+        await app.StartAsync();
+        return new FakeQdrant(app, store, faults, new Uri(app.Urls.First()));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>The API key, injected failures and the request log, shared by the interceptor and the test.</summary>
+internal sealed class FaultPlan(string? apiKey)
+{
+    private readonly Lock _gate = new();
+    private (int Count, StatusCode Status) _next;
+    private (string Method, int Count, StatusCode Status)? _method;
+
+    public string? ApiKey { get; } = apiKey;
+    public ConcurrentQueue<string> Violations { get; } = new();
+    public ConcurrentQueue<string> Requests { get; } = new();
+
+    public void FailNext(int count, StatusCode status)
+    {
+        lock (_gate) _next = (count, status);
+    }
+
+    public void FailMethod(string method, int count, StatusCode status)
+    {
+        lock (_gate) _method = (method, count, status);
+    }
+
+    /// <summary>The status an injected failure answers <paramref name="method"/> with, if one is due.</summary>
+    public StatusCode? Injected(string method)
+    {
+        lock (_gate)
+        {
+            if (_next.Count > 0)
+            {
+                _next = _next with { Count = _next.Count - 1 };
+                return _next.Status;
+            }
+            if (_method is { Count: > 0 } m && method.Contains(m.Method, StringComparison.Ordinal))
+            {
+                _method = m with { Count = m.Count - 1 };
+                return m.Status;
+            }
+            return null;
+        }
+    }
+}
+
+/// <summary>Checks the api-key header as Qdrant does, injects planned failures, logs calls and records what the fake refused.</summary>
+internal sealed class Gatekeeper(FaultPlan plan) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
+        UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        // "/qdrant.Points/Upsert" → "Points/Upsert"
+        var method = context.Method.TrimStart('/').Replace("qdrant.", "", StringComparison.Ordinal);
+        plan.Requests.Enqueue(method);
+        if (plan.ApiKey is not null)
+        {
+            var key = context.RequestHeaders.GetValue("api-key");
+            if (key is null) throw new RpcException(new Status(StatusCode.Unauthenticated, "Must provide an API key or an Authorization bearer token"));
+            if (key != plan.ApiKey) throw new RpcException(new Status(StatusCode.PermissionDenied, "Invalid API key or JWT"));
+        }
+        if (plan.Injected(method) is { } status) throw new RpcException(new Status(status, $"Service error (injected into {method})"));
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Unimplemented)
+        {
+            plan.Violations.Enqueue($"{method}: {ex.Status.Detail}");
+            throw;
+        }
+        catch (Exception ex) when (ex is not RpcException and not OperationCanceledException)
+        {
+            // A bug in the fake must show up in the failing test, not as a bare Unknown status.
+            plan.Violations.Enqueue($"{method}: fake failed: {ex}");
+            throw new RpcException(new Status(StatusCode.Internal, "fake failed: " + ex.Message));
+        }
+    }
+}
