@@ -17,18 +17,19 @@ namespace LegalBot.QdrantFake;
 /// with Qdrant's documented semantics — named sparse vectors with the IDF modifier, cosine dense vectors,
 /// payload filters, scroll paging, the Query API with prefetch and RRF fusion, aliases, collection metadata and
 /// payload indexes — and refuses (Unimplemented) what it does not model, recording that in <see cref="Violations"/>.
+/// Failures are injected on the client side (under the gRPC channel), so the same tests also run against a live Qdrant.
 /// </summary>
 public sealed class FakeQdrant : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly FakeStore _store;
-    private readonly FaultPlan _faults;
+    private readonly CallLog _log;
 
-    private FakeQdrant(WebApplication app, FakeStore store, FaultPlan faults, Uri url)
+    private FakeQdrant(WebApplication app, FakeStore store, CallLog log, Uri url)
     {
         _app = app;
         _store = store;
-        _faults = faults;
+        _log = log;
         Url = url;
     }
 
@@ -36,10 +37,10 @@ public sealed class FakeQdrant : IAsyncDisposable
     public Uri Url { get; }
 
     /// <summary>Requests the fake could not serve faithfully (unmodelled features, bugs of the fake).</summary>
-    public IReadOnlyList<string> Violations => [.. _faults.Violations];
+    public IReadOnlyList<string> Violations => [.. _log.Violations];
 
     /// <summary>Every call as service/method, e.g. "Points/Upsert", in arrival order.</summary>
-    public IReadOnlyList<string> Requests => [.. _faults.Requests];
+    public IReadOnlyList<string> Requests => [.. _log.Requests];
 
     public IReadOnlyCollection<string> CollectionNames { get { lock (_store.Gate) return [.. _store.Collections.Keys]; } }
 
@@ -69,12 +70,6 @@ public sealed class FakeQdrant : IAsyncDisposable
         lock (_store.Gate) _store.Require(name).Metadata.Remove(key);
     }
 
-    /// <summary>The next <paramref name="count"/> calls fail with <paramref name="status"/> (a server in trouble).</summary>
-    public void FailNext(int count, StatusCode status = StatusCode.Unavailable) => _faults.FailNext(count, status);
-
-    /// <summary>The next <paramref name="count"/> calls of a method whose name contains <paramref name="method"/> (e.g. "UpdateBatch") fail.</summary>
-    public void FailMethod(string method, int count, StatusCode status = StatusCode.Internal) => _faults.FailMethod(method, count, status);
-
     public static async Task<FakeQdrant> StartAsync(string? apiKey = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -83,9 +78,9 @@ public sealed class FakeQdrant : IAsyncDisposable
         // gRPC without TLS needs HTTP/2 with prior knowledge (h2c), as Qdrant's port 6334 speaks it.
         builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(o => o.Protocols = HttpProtocols.Http2));
         var store = new FakeStore();
-        var faults = new FaultPlan(apiKey);
+        var log = new CallLog(apiKey);
         builder.Services.AddSingleton(store);
-        builder.Services.AddSingleton(faults);
+        builder.Services.AddSingleton(log);
         builder.Services.AddGrpc(o =>
         {
             o.Interceptors.Add<Gatekeeper>();
@@ -95,7 +90,7 @@ public sealed class FakeQdrant : IAsyncDisposable
         app.MapGrpcService<CollectionsService>();
         app.MapGrpcService<PointsService>();
         await app.StartAsync();
-        return new FakeQdrant(app, store, faults, new Uri(app.Urls.First()));
+        return new FakeQdrant(app, store, log, new Uri(app.Urls.First()));
     }
 
     public async ValueTask DisposeAsync()
@@ -105,76 +100,42 @@ public sealed class FakeQdrant : IAsyncDisposable
     }
 }
 
-/// <summary>The API key, injected failures and the request log, shared by the interceptor and the test.</summary>
-internal sealed class FaultPlan(string? apiKey)
+/// <summary>The API key the fake demands and what it saw, shared by the interceptor and the test.</summary>
+internal sealed class CallLog(string? apiKey)
 {
-    private readonly Lock _gate = new();
-    private (int Count, StatusCode Status) _next;
-    private (string Method, int Count, StatusCode Status)? _method;
-
     public string? ApiKey { get; } = apiKey;
     public ConcurrentQueue<string> Violations { get; } = new();
     public ConcurrentQueue<string> Requests { get; } = new();
-
-    public void FailNext(int count, StatusCode status)
-    {
-        lock (_gate) _next = (count, status);
-    }
-
-    public void FailMethod(string method, int count, StatusCode status)
-    {
-        lock (_gate) _method = (method, count, status);
-    }
-
-    /// <summary>The status an injected failure answers <paramref name="method"/> with, if one is due.</summary>
-    public StatusCode? Injected(string method)
-    {
-        lock (_gate)
-        {
-            if (_next.Count > 0)
-            {
-                _next = _next with { Count = _next.Count - 1 };
-                return _next.Status;
-            }
-            if (_method is { Count: > 0 } m && method.Contains(m.Method, StringComparison.Ordinal))
-            {
-                _method = m with { Count = m.Count - 1 };
-                return m.Status;
-            }
-            return null;
-        }
-    }
 }
 
-/// <summary>Checks the api-key header as Qdrant does, injects planned failures, logs calls and records what the fake refused.</summary>
-internal sealed class Gatekeeper(FaultPlan plan) : Interceptor
+/// <summary>Checks the api-key header as Qdrant does, logs calls and records what the fake refused.</summary>
+internal sealed class Gatekeeper(CallLog log) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
         UnaryServerMethod<TRequest, TResponse> continuation)
     {
         // "/qdrant.Points/Upsert" → "Points/Upsert"
         var method = context.Method.TrimStart('/').Replace("qdrant.", "", StringComparison.Ordinal);
-        plan.Requests.Enqueue(method);
-        if (plan.ApiKey is not null)
+        log.Requests.Enqueue(method);
+        if (log.ApiKey is not null)
         {
             var key = context.RequestHeaders.GetValue("api-key");
             if (key is null) throw new RpcException(new Status(StatusCode.Unauthenticated, "Must provide an API key or an Authorization bearer token"));
-            if (key != plan.ApiKey) throw new RpcException(new Status(StatusCode.PermissionDenied, "Invalid API key or JWT"));
+            if (key != log.ApiKey) throw new RpcException(new Status(StatusCode.PermissionDenied, "Invalid API key or JWT"));
         }
-        if (plan.Injected(method) is { } status) throw new RpcException(new Status(status, $"Service error (injected into {method})"));
         try
         {
             return await continuation(request, context);
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.Unimplemented)
         {
-            plan.Violations.Enqueue($"{method}: {ex.Status.Detail}");
+            log.Violations.Enqueue($"{method}: {ex.Status.Detail}");
             throw;
         }
         catch (Exception ex) when (ex is not RpcException and not OperationCanceledException)
         {
             // A bug in the fake must show up in the failing test, not as a bare Unknown status.
-            plan.Violations.Enqueue($"{method}: fake failed: {ex}");
+            log.Violations.Enqueue($"{method}: fake failed: {ex}");
             throw new RpcException(new Status(StatusCode.Internal, "fake failed: " + ex.Message));
         }
     }
