@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.AspNetCore.Builder;
@@ -39,7 +40,7 @@ public sealed class FakeQdrant : IAsyncDisposable
     /// <summary>Requests the fake could not serve faithfully (unmodelled features, bugs of the fake).</summary>
     public IReadOnlyList<string> Violations => [.. _log.Violations];
 
-    /// <summary>Every call as service/method, e.g. "Points/Upsert", in arrival order.</summary>
+    /// <summary>Every call as service/method and the collection it names, e.g. "Points/Upsert kb", in arrival order.</summary>
     public IReadOnlyList<string> Requests => [.. _log.Requests];
 
     public IReadOnlyCollection<string> CollectionNames { get { lock (_store.Gate) return [.. _store.Collections.Keys]; } }
@@ -116,7 +117,8 @@ internal sealed class Gatekeeper(CallLog log) : Interceptor
     {
         // "/qdrant.Points/Upsert" → "Points/Upsert"
         var method = context.Method.TrimStart('/').Replace("qdrant.", "", StringComparison.Ordinal);
-        log.Requests.Enqueue(method);
+        var collection = (request as IMessage)?.Descriptor.FindFieldByName("collection_name")?.Accessor.GetValue((IMessage)request) as string;
+        log.Requests.Enqueue(collection is null ? method : $"{method} {collection}");
         if (log.ApiKey is not null)
         {
             var key = context.RequestHeaders.GetValue("api-key");
