@@ -49,26 +49,10 @@ public sealed class FakeQdrant : IAsyncDisposable
 
     public int PointCount(string name) { lock (_store.Gate) return _store.Resolve(name)?.Points.Count ?? 0; }
 
-    /// <summary>Points still hidden (payload <c>live: false</c>) — leftovers of an interrupted update.</summary>
-    public int HiddenPointCount(string name)
-    {
-        lock (_store.Gate)
-        {
-            return _store.Resolve(name)?.Points.Values.Count(p =>
-                p.Payload.TryGetValue("live", out var v) && v.KindCase == Value.KindOneofCase.BoolValue && !v.BoolValue) ?? 0;
-        }
-    }
-
     /// <summary>Payload indexes of a collection (field → Qdrant's schema type name, e.g. "Keyword").</summary>
     public IReadOnlyDictionary<string, string> PayloadIndexes(string name)
     {
         lock (_store.Gate) return _store.Resolve(name)?.PayloadIndexes.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()) ?? [];
-    }
-
-    /// <summary>Removes a key of a collection's metadata behind LegalBot's back (to test schema checks).</summary>
-    public void RemoveMetadata(string name, string key)
-    {
-        lock (_store.Gate) _store.Require(name).Metadata.Remove(key);
     }
 
     public static async Task<FakeQdrant> StartAsync(string? apiKey = null)
