@@ -27,6 +27,10 @@ public sealed record KnowledgeBackendSettings(
     {
         if (Backend is not Embedded and not QdrantBackend) yield return $"Index:Backend must be '{Embedded}' or '{QdrantBackend}', not '{Backend}'";
         if (Backend == QdrantBackend && Qdrant is null) yield return "Index:Backend is qdrant but Qdrant:Url is not set";
+        if (Qdrant is not null)
+        {
+            foreach (var p in Qdrant.Problems()) yield return p;
+        }
         if (Embeddings is not null)
         {
             foreach (var p in Embeddings.Problems()) yield return p;

@@ -107,13 +107,13 @@ public class CliTests
     }
 
     [Fact]
-    public async Task Index_ask_and_rebuild_work_over_Qdrant_with_the_backend_flags()
+    public async Task Index_ask_eval_and_rebuild_work_over_Qdrant_with_the_backend_flags()
     {
         using var k = new TempKnowledge();
         k.Write("laws/示例法.md", Samples.Statute);
         k.Write("guides/legal-aid.md", Samples.Guide);
-        await using var fake = await Qdrant.FakeQdrant.StartAsync();
-        string[] backend = ["--qdrant-url", fake.Url.ToString(), "--qdrant-collection", "county"];
+        await using var fake = await LegalBot.QdrantFake.FakeQdrant.StartAsync();
+        string[] backend = ["--backend", "qdrant", "--qdrant-url", fake.Url.ToString(), "--qdrant-collection", "county"];
 
         var (code, output, _) = await RunAsync(["index", "--knowledge", k.Folder, .. backend]);
         Assert.Equal(LegalBotCli.Ok, code);
@@ -123,6 +123,18 @@ public class CliTests
         var ask = await RunAsync(["ask", "--knowledge", k.Folder, .. backend, "经济困难可以申请法律援助吗"]);
         Assert.Equal(LegalBotCli.Ok, ask.Code);
         Assert.Contains("第三条", ask.Out, StringComparison.Ordinal);
+
+        // eval over Qdrant gives the embedded index's figures.
+        var questions = Path.Combine(k.Root, "q.jsonl");
+        await File.WriteAllTextAsync(questions, """
+            {"id":"a","question":"几天内作出决定","gold":[{"law":"中华人民共和国示例法","article":"第4条"}]}
+            {"id":"b","question":"经济困难可以申请法律援助吗","gold":[{"law":"中华人民共和国示例法","article":"第三条"}]}
+            """);
+        var evalQdrant = await RunAsync(["eval", "--knowledge", k.Folder, "--questions", questions, "--json", .. backend]);
+        var evalEmbedded = await RunAsync("eval", "--knowledge", k.Folder, "--questions", questions, "--json");
+        Assert.Equal(LegalBotCli.Ok, evalQdrant.Code);
+        Assert.Equal(evalEmbedded.Out.TrimEnd().Split('\n')[^1], evalQdrant.Out.TrimEnd().Split('\n')[^1]);
+        Assert.Equal(2, JsonDocument.Parse(evalQdrant.Out.TrimEnd().Split('\n')[^1]).RootElement.GetProperty("n").GetInt32());
 
         await Task.Delay(5);
         var rebuilt = await RunAsync(["index", "--knowledge", k.Folder, "--rebuild", .. backend]);
@@ -145,6 +157,12 @@ public class CliTests
         var down = await RunAsync("ask", "--knowledge", k.Folder, "--qdrant-url", "http://127.0.0.1:1", "问题");
         Assert.Equal(LegalBotCli.Failure, down.Code);
         Assert.StartsWith("legalbot: Qdrant at http://127.0.0.1:1/ is unreachable", down.Err, StringComparison.Ordinal);
+
+        // The REST port of the REST client's days: one line saying what to set.
+        var rest = await RunAsync("ask", "--knowledge", k.Folder, "--qdrant-url", "http://qdrant.local:6333", "问题");
+        Assert.Equal(LegalBotCli.Failure, rest.Code);
+        Assert.StartsWith("legalbot: Qdrant__Url http://qdrant.local:6333 is Qdrant's REST port; LegalBot speaks gRPC: set http://qdrant.local:6334", rest.Err, StringComparison.Ordinal);
+        Assert.Single(rest.Err.TrimEnd().Split('\n'));
     }
 
     [Fact]

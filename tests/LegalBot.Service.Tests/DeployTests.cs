@@ -47,6 +47,9 @@ public sealed class DeployTests
         var keys = environment.Children.Keys.Select(k => k.ToString()).ToList();
         Assert.Contains("Cases__ConnectionString", keys);
         Assert.Contains("Qdrant__Url", keys);
+        // The bot speaks gRPC to Qdrant (6334), which the qdrant container exposes.
+        Assert.Equal("http://qdrant:6334", environment["Qdrant__Url"].ToString());
+        Assert.Contains("6334", ((YamlSequenceNode)((YamlMappingNode)services["qdrant"])["expose"]).Select(p => p.ToString()));
         Assert.All(keys, k => Assert.True(IsKnownSetting(k), $"compose.yaml sets {k}, which no option reads"));
     }
 
@@ -91,6 +94,10 @@ public sealed class DeployTests
         var config = Map(Kind(docs, "ConfigMap", "legalbot-config"), "data");
         Assert.Equal("2", Scalar(config, "Qdrant__ReplicationFactor"));
         Assert.Equal("qdrant", Scalar(config, "Index__Backend"));
+        // Qdrant__Url names the qdrant Service's gRPC port.
+        Assert.Equal("http://qdrant:6334", Scalar(config, "Qdrant__Url"));
+        var qdrantPorts = ((YamlSequenceNode)Map(Kind(docs, "Service", "qdrant"), "spec")["ports"]).Cast<YamlMappingNode>();
+        Assert.Contains(qdrantPorts, p => Scalar(p, "name") == "grpc" && Scalar(p, "port") == "6334");
         Assert.All(config.Children.Keys.Select(k => k.ToString()), k => Assert.True(IsKnownSetting(k), $"config.yaml sets {k}, which no option reads"));
         var secret = K8s("secret.example.yaml").Single();
         Assert.All(Map(secret, "stringData").Children.Keys.Select(k => k.ToString()), k => Assert.True(IsKnownSetting(k), $"secret.example.yaml sets {k}"));

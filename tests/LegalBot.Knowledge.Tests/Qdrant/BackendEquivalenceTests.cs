@@ -1,16 +1,18 @@
-using LegalBot.Knowledge.Index.Qdrant;
 using LegalBot.Knowledge.Search;
 
 namespace LegalBot.Knowledge.Tests.Qdrant;
 
 /// <summary>
 /// The target: with embeddings off, the Qdrant and embedded backends rank the services-dev
-/// questions the same over the statute corpus (same term weights, IDF computed by "Qdrant").
+/// questions the same over the statute corpus (same term weights, IDF computed by Qdrant: the gRPC fake, or a live server
+/// when QDRANT_URL is set).
 /// </summary>
 public class BackendEquivalenceTests
 {
-    [Fact]
-    public async Task Qdrant_ranks_the_services_questions_as_the_embedded_index_does()
+    public static TheoryData<string> Servers => QdrantServer.All();
+
+    [Theory, MemberData(nameof(Servers))]
+    public async Task Qdrant_ranks_the_services_questions_as_the_embedded_index_does(string server)
     {
         const string file = "services-dev.jsonl";
         var questions = Evaluation.ParseQuestions(await File.ReadAllTextAsync(TestPaths.Eval(file)), file);
@@ -18,9 +20,9 @@ public class BackendEquivalenceTests
         using var embedded = await KnowledgeBase.OpenAsync(TestPaths.CorpusLaws, null, TestPaths.Synonyms);
         await embedded.RefreshAsync(CancellationToken.None);
 
-        await using var fake = await FakeQdrant.StartAsync();
+        await using var qdrant = await QdrantServer.StartAsync(server);
         var encoder = KnowledgeBase.CreateEncoder(RetrievalSettings.Default);
-        using var index = await QdrantIndex.OpenAsync(new QdrantSettings(fake.Url, "laws"), encoder, null);
+        using var index = await qdrant.OpenAsync(qdrant.NewAlias(), encoder: encoder);
         using var overQdrant = await KnowledgeBase.OpenAsync(TestPaths.CorpusLaws, index, encoder, null, TestPaths.Synonyms, null, CancellationToken.None);
         var report = await overQdrant.RefreshAsync(CancellationToken.None);
         Assert.DoesNotContain(report.Diagnostics, d => !d.IsWarning);
@@ -36,6 +38,6 @@ public class BackendEquivalenceTests
         Assert.Empty(differing);
         Assert.Equal(Evaluation.Score(await Evaluation.RunAsync(embedded.Retriever, questions, CancellationToken.None)),
             Evaluation.Score(await Evaluation.RunAsync(overQdrant.Retriever, questions, CancellationToken.None)));
-        Assert.Empty(fake.Violations);
+        Assert.Empty(qdrant.FakeServer?.Violations ?? []);
     }
 }

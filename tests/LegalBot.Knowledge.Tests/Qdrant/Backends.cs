@@ -1,15 +1,14 @@
 using LegalBot.Knowledge.Documents;
 using LegalBot.Knowledge.Embeddings;
 using LegalBot.Knowledge.Index;
-using LegalBot.Knowledge.Index.Qdrant;
 using Microsoft.Extensions.AI;
 
 namespace LegalBot.Knowledge.Tests.Qdrant;
 
 /// <summary>
 /// The backends the shared behaviour suite runs against: the embedded index, the Qdrant backend over the
-/// local fake, and — when QDRANT_URL is set — the Qdrant backend over a live server (each test then uses a
-/// fresh alias and deletes its collections afterwards).
+/// in-process gRPC fake, and — when QDRANT_URL is set — the Qdrant backend over a live server (each test then
+/// uses a fresh alias and deletes its collections afterwards).
 /// </summary>
 internal sealed class Backend : IAsyncDisposable
 {
@@ -17,48 +16,39 @@ internal sealed class Backend : IAsyncDisposable
 
     private readonly Func<ValueTask> _cleanup;
 
-    private Backend(string name, IKnowledgeIndex index, Func<ValueTask> cleanup, FakeQdrant? fake)
+    private Backend(string name, IKnowledgeIndex index, Func<ValueTask> cleanup)
     {
         Name = name;
         Index = index;
         _cleanup = cleanup;
-        Fake = fake;
     }
 
     public string Name { get; }
     public IKnowledgeIndex Index { get; }
-    public FakeQdrant? Fake { get; }
 
     public static TheoryData<string> All()
     {
         var data = new TheoryData<string> { Embedded, QdrantFake };
-        if (LiveUrl is not null) data.Add(QdrantLive);
+        if (QdrantServer.LiveUrl is not null) data.Add(QdrantLive);
         return data;
     }
-
-    public static Uri? LiveUrl =>
-        Environment.GetEnvironmentVariable("QDRANT_URL") is { Length: > 0 } url ? new Uri(url) : null;
 
     public static async Task<Backend> OpenAsync(string name, ChunkEmbedder? embedder = null, SparseEncoder? encoder = null)
     {
         encoder ??= SparseEncoder.Default;
-        switch (name)
+        if (name == Embedded)
         {
-            case Embedded:
-                var embedded = await EmbeddedIndex.OpenAsync(null, encoder, embedder);
-                return new Backend(name, embedded, () => { embedded.Dispose(); return ValueTask.CompletedTask; }, null);
-            case QdrantFake:
-                var fake = await FakeQdrant.StartAsync();
-                var overFake = await QdrantIndex.OpenAsync(new QdrantSettings(fake.Url, "kb", MaxRetries: 2), encoder, embedder);
-                return new Backend(name, overFake, async () => { overFake.Dispose(); await fake.DisposeAsync(); }, fake);
-            case QdrantLive:
-                var settings = new QdrantSettings(LiveUrl!, "legalbot-test-" + Guid.NewGuid().ToString("N")[..8],
-                    Environment.GetEnvironmentVariable("QDRANT_API_KEY"));
-                var live = await QdrantIndex.OpenAsync(settings, encoder, embedder);
-                return new Backend(name, live, async () => { await live.DropAsync(CancellationToken.None); live.Dispose(); }, null);
-            default:
-                throw new ArgumentOutOfRangeException(nameof(name));
+            var embedded = await EmbeddedIndex.OpenAsync(null, encoder, embedder);
+            return new Backend(name, embedded, () => { embedded.Dispose(); return ValueTask.CompletedTask; });
         }
+        var server = await QdrantServer.StartAsync(name switch
+        {
+            QdrantFake => QdrantServer.Fake,
+            QdrantLive => QdrantServer.Live,
+            _ => throw new ArgumentOutOfRangeException(nameof(name)),
+        });
+        var index = await server.OpenAsync(server.NewAlias(), embedder, encoder);
+        return new Backend(name, index, async () => { index.Dispose(); await server.DisposeAsync(); });
     }
 
     public ValueTask DisposeAsync() => _cleanup();

@@ -53,6 +53,29 @@ public class IndexBackendTests
     }
 
     [Theory, MemberData(nameof(Backends))]
+    public async Task A_document_longer_than_a_scroll_page_is_read_whole(string backend)
+    {
+        // 600 articles: more than two of the Qdrant backend's scroll pages (256 points).
+        static string Chinese(int n)
+        {
+            const string d = "零一二三四五六七八九";
+            if (n < 10) return d[n].ToString();
+            if (n < 100) return (n < 20 ? "" : d[n / 10].ToString()) + "十" + (n % 10 == 0 ? "" : d[n % 10].ToString());
+            var rest = n % 100;
+            return d[n / 100] + "百" + (rest == 0 ? "" : rest < 10 ? "零" + d[rest] : rest < 20 ? "一" + Chinese(rest) : Chinese(rest));
+        }
+        var articles = string.Concat(Enumerable.Range(1, 600).Select(n => $"第{Chinese(n)}条 第{n}项规定的事项，依照本法办理。\n\n"));
+        var law = Docs.Parse("laws/长法.md", "# 长法\n\n" + articles);
+        await using var b = await Backend.OpenAsync(backend);
+        await b.Index.ApplyAsync(new IndexBatch([law, Docs.Wages()], []), CancellationToken.None);
+
+        Assert.Equal(600, law.Chunks.Count);
+        var chunks = await b.Index.GetChunksAsync(law.Info.Id, CancellationToken.None);
+        Assert.Equal(law.Chunks.Select(c => c.Id), chunks.Select(c => c.Id));
+        Assert.Equal(2, (await b.Index.GetDocumentsAsync(CancellationToken.None)).Count);
+    }
+
+    [Theory, MemberData(nameof(Backends))]
     public async Task Filters_by_region_kind_and_document(string backend)
     {
         await using var b = await Backend.OpenAsync(backend);

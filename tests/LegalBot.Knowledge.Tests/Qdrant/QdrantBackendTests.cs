@@ -1,6 +1,4 @@
-using System.Net;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using Grpc.Core;
 using LegalBot.Knowledge.Embeddings;
 using LegalBot.Knowledge.Index;
 using LegalBot.Knowledge.Index.Qdrant;
@@ -9,103 +7,98 @@ using LegalBot.Knowledge.Text;
 
 namespace LegalBot.Knowledge.Tests.Qdrant;
 
-/// <summary>Qdrant-specific behaviour over the local fake: wire contract, alias rebuilds, failures, schema checks.</summary>
+/// <summary>
+/// Qdrant-specific behaviour — gRPC contract, alias rebuilds, failures, schema checks — over the in-process
+/// gRPC fake and, when QDRANT_URL is set, a live Qdrant. Failures are injected under the gRPC channel.
+/// </summary>
 public class QdrantBackendTests
 {
+    public static TheoryData<string> Servers => QdrantServer.All();
+
     private static readonly QueryAnalyzer Analyzer = new(SynonymTable.Empty);
 
     private static Task<IReadOnlyList<ChunkHit>> SearchAsync(IKnowledgeIndex index, string question) =>
         index.SearchAsync(new IndexQuery(Analyzer.Analyze(question).Sparse), null, 5, CancellationToken.None);
 
-    private static Task<QdrantIndex> OpenAsync(FakeQdrant fake, ChunkEmbedder? embedder = null, string? apiKey = null) =>
-        QdrantIndex.OpenAsync(new QdrantSettings(fake.Url, "kb", apiKey, MaxRetries: 2), SparseEncoder.Default, embedder);
-
     [Fact]
-    public void The_contract_rejects_invented_fields_wrong_types_and_null_vectors()
+    public async Task Every_call_is_a_method_of_Qdrants_gRPC_contract_that_the_fake_serves()
     {
-        var c = QdrantContract.Instance;
-        JsonElement Json(string s) => JsonDocument.Parse(s).RootElement;
-        const string query = "/collections/kb/points/query";
-        Assert.Empty(c.ValidateRequest("POST", query, Json("""{"query":{"indices":[1,2],"values":[0.5,1]},"using":"text","limit":5,"with_payload":true}""")));
-        Assert.NotEmpty(c.ValidateRequest("POST", query, Json("""{"query":{"indices":[1],"values":[1]},"usin":"text"}""")));
-        Assert.NotEmpty(c.ValidateRequest("POST", query, Json("""{"query":{"indices":[1],"values":[1]},"limit":"five"}""")));
-        Assert.NotEmpty(c.ValidateRequest("POST", query, Json("""{"query":{"indices":[-1],"values":[1]}}""")));
-        Assert.NotEmpty(c.ValidateRequest("PUT", "/collections/kb/points", Json("""{"points":[{"id":"x","vector":null}]}""")));
-        Assert.Empty(c.ValidateRequest("POST", "/collections/aliases", Json("""{"actions":[{"create_alias":{"collection_name":"a","alias_name":"b"}}]}""")));
-        Assert.NotEmpty(c.ValidateRequest("POST", "/collections/aliases", Json("""{"actions":[{"create_alias":{"collection":"a","alias_name":"b"}}]}""")));
-    }
-
-    [Fact]
-    public async Task Every_request_and_response_follows_the_OpenAPI_contract()
-    {
-        await using var fake = await FakeQdrant.StartAsync();
+        await using var server = await QdrantServer.StartAsync(QdrantServer.Fake);
+        var fake = server.FakeServer!;
         var embedder = new ChunkEmbedder(new ConceptEmbeddings(), EmbeddingCache.InMemory("concepts"), 8);
-        using var index = await OpenAsync(fake, embedder);
+        using var index = await server.OpenAsync("kb", embedder);
         await index.ApplyAsync(new IndexBatch([Docs.Wages(), Docs.Divorce(), Docs.Law()], []), CancellationToken.None);
         await index.ApplyAsync(new IndexBatch([Docs.Wages("改。")], []), CancellationToken.None);
         var kb = new KnowledgeRetriever(index, Analyzer, embedder);
         await kb.SearchAsync("法律援助法第三十一条", null, CancellationToken.None);
         await kb.SearchAsync("一直拿不到钱", new RetrievalOptions(Filter: new SearchFilter("示范县", new HashSet<Documents.DocumentKind> { Documents.DocumentKind.Guide })), CancellationToken.None);
+        Assert.Equal(
+            new Dictionary<string, string> { ["doc_id"] = "Keyword", ["kind"] = "Keyword", ["region"] = "Keyword", ["live"] = "Bool", ["ordinal"] = "Integer" },
+            fake.PayloadIndexes("kb"));
+        await Task.Delay(5); // collection names carry milliseconds
         await index.RebuildAsync([Docs.Law()], CancellationToken.None);
 
         Assert.Empty(fake.Violations);
-        var seen = fake.Requests.Select(r => string.Join(' ', r.Split(' ')[0], System.Text.RegularExpressions.Regex.Replace(r.Split(' ')[1], "kb-[0-9]+", "kb-N"))).ToHashSet();
-        foreach (var expected in new[]
-        {
-            "GET /aliases", "PUT /collections/kb-N", "PUT /collections/kb-N/index", "PUT /collections/kb-N/points", "POST /collections/aliases",
-            "POST /collections/kb/points/scroll", "POST /collections/kb/points/delete", "PUT /collections/kb/points", "POST /collections/kb/points/batch",
-            "PATCH /collections/kb-N", "POST /collections/kb/points/query", "DELETE /collections/kb-N", "GET /collections/kb-N",
-        })
-        {
-            Assert.Contains(expected, seen);
-        }
+        Assert.Equal(
+            ["Collections/Create", "Collections/Delete", "Collections/Get", "Collections/ListAliases", "Collections/Update", "Collections/UpdateAliases",
+             "Points/CreateFieldIndex", "Points/Delete", "Points/Query", "Points/Scroll", "Points/UpdateBatch", "Points/Upsert"],
+            fake.Requests.Select(r => r.Split(' ')[0]).Distinct().Order(StringComparer.Ordinal));
+        Assert.Contains("Points/Query kb", fake.Requests);
     }
 
-    [Fact]
-    public async Task A_rebuild_goes_into_a_new_collection_and_switches_the_alias()
+    [Theory, MemberData(nameof(Servers))]
+    public async Task A_rebuild_goes_into_a_new_collection_and_switches_the_alias(string name)
     {
-        await using var fake = await FakeQdrant.StartAsync();
-        using var index = await OpenAsync(fake);
+        await using var server = await QdrantServer.StartAsync(name);
+        var alias = server.NewAlias();
+        using var index = await server.OpenAsync(alias);
         await index.ApplyAsync(new IndexBatch([Docs.Wages(), Docs.Divorce()], []), CancellationToken.None);
-        var before = fake.AliasTarget("kb");
+        var before = await server.AliasTargetAsync(alias);
 
-        await Task.Delay(5); // collection names carry milliseconds
+        await Task.Delay(5);
         await index.RebuildAsync([Docs.Law()], CancellationToken.None);
-        var after = fake.AliasTarget("kb");
+        var after = await server.AliasTargetAsync(alias);
+        Assert.NotNull(before);
         Assert.NotEqual(before, after);
-        Assert.Equal([after!], fake.CollectionNames);
+        Assert.Equal([after!], await server.CollectionsOfAsync(alias));
         Assert.Equal("laws/法律援助法", (await SearchAsync(index, "法律援助 劳动报酬"))[0].Document.Id);
         Assert.Empty(await SearchAsync(index, "结婚证"));
     }
 
-    [Fact]
-    public async Task A_failed_rebuild_keeps_serving_the_old_collection_and_drops_the_half_built_one()
+    [Theory, MemberData(nameof(Servers))]
+    public async Task A_failed_rebuild_keeps_serving_the_old_collection_and_drops_the_half_built_one(string name)
     {
-        await using var fake = await FakeQdrant.StartAsync();
-        using var index = await OpenAsync(fake);
+        await using var server = await QdrantServer.StartAsync(name);
+        var alias = server.NewAlias();
+        using var faults = new FaultInjector();
+        using var index = await server.OpenAsync(alias, transport: faults);
         await index.ApplyAsync(new IndexBatch([Docs.Wages()], []), CancellationToken.None);
-        var before = fake.AliasTarget("kb");
+        var before = await server.AliasTargetAsync(alias);
 
         await Task.Delay(5);
-        fake.FailPath("/collections/aliases", 3);
-        await Assert.ThrowsAsync<QdrantException>(() => index.RebuildAsync([Docs.Law()], CancellationToken.None));
-        Assert.Equal(before, fake.AliasTarget("kb"));
-        Assert.Equal([before!], fake.CollectionNames);
+        faults.Fail("/UpdateAliases", 3);
+        var error = await Assert.ThrowsAsync<QdrantException>(() => index.RebuildAsync([Docs.Law()], CancellationToken.None));
+        Assert.StartsWith($"Qdrant refused switch of alias '{alias}'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await server.AliasTargetAsync(alias));
+        Assert.Equal([before!], await server.CollectionsOfAsync(alias));
         Assert.Equal("guides/wages", (await SearchAsync(index, "老板拖欠工资"))[0].Document.Id);
     }
 
-    [Fact]
-    public async Task A_failed_update_leaves_the_old_content_served_and_the_next_run_completes_it()
+    [Theory, MemberData(nameof(Servers))]
+    public async Task A_failed_update_leaves_the_old_content_served_and_the_next_run_completes_it(string name)
     {
-        await using var fake = await FakeQdrant.StartAsync();
-        using var index = await OpenAsync(fake);
+        await using var server = await QdrantServer.StartAsync(name);
+        var alias = server.NewAlias();
+        using var faults = new FaultInjector();
+        using var index = await server.OpenAsync(alias, transport: faults);
         await index.ApplyAsync(new IndexBatch([Docs.Wages(), Docs.Divorce(), Docs.Law()], []), CancellationToken.None);
 
-        fake.FailPath("/points/batch", 3);
+        faults.Fail("/UpdateBatch", 3);
         var error = await Assert.ThrowsAsync<QdrantException>(() =>
             index.ApplyAsync(new IndexBatch([Docs.Wages("或12345。")], []), CancellationToken.None));
-        Assert.Contains("500", error.Message, StringComparison.Ordinal);
-        Assert.True(fake.HiddenPointCount("kb") > 0);
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
+        Assert.Contains("update batch", error.Message, StringComparison.Ordinal);
+        Assert.True(await server.CountAsync(alias, live: false) > 0);
         var served = await index.GetChunksAsync("guides/wages", CancellationToken.None);
         Assert.Equal(2, served.Count);
         Assert.DoesNotContain("12345", served[0].Text, StringComparison.Ordinal);
@@ -113,79 +106,112 @@ public class QdrantBackendTests
 
         var retry = await index.ApplyAsync(new IndexBatch([Docs.Wages("或12345。")], []), CancellationToken.None);
         Assert.Equal(1, retry.Changed);
-        Assert.Equal(0, fake.HiddenPointCount("kb"));
-        Assert.Equal(6, fake.PointCount("kb"));
+        Assert.Equal(0ul, await server.CountAsync(alias, live: false));
+        Assert.Equal(6ul, await server.CountAsync(alias));
         Assert.Contains("12345", (await index.GetChunksAsync("guides/wages", CancellationToken.None))[0].Text, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Transient_errors_are_retried_and_an_unreachable_server_is_a_clear_error()
+    [Theory, MemberData(nameof(Servers))]
+    public async Task Transient_errors_are_retried_and_an_unreachable_server_is_a_clear_error(string name)
     {
-        await using var fake = await FakeQdrant.StartAsync();
-        using var index = await OpenAsync(fake);
+        await using var server = await QdrantServer.StartAsync(name);
+        var alias = server.NewAlias();
+        using var faults = new FaultInjector();
+        using var index = await server.OpenAsync(alias, transport: faults);
         await index.ApplyAsync(new IndexBatch([Docs.Wages()], []), CancellationToken.None);
-        fake.FailNext(2, 503);
+        faults.Fail(null, 2, StatusCode.Unavailable);
         Assert.NotEmpty(await SearchAsync(index, "老板拖欠工资"));
 
-        fake.FailNext(10, 503);
+        faults.Fail(null, 10, StatusCode.Unavailable);
         var down = await Assert.ThrowsAsync<QdrantException>(() => SearchAsync(index, "老板拖欠工资"));
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
-        fake.FailNext(0);
+        Assert.Equal(StatusCode.Unavailable, down.StatusCode);
+        faults.Fail(null, 0);
+
+        // Refusals that a retry cannot fix are not retried.
+        faults.Fail(null, 1, StatusCode.InvalidArgument);
+        await Assert.ThrowsAsync<QdrantException>(() => SearchAsync(index, "老板拖欠工资"));
+        Assert.NotEmpty(await SearchAsync(index, "老板拖欠工资"));
 
         var unreachable = await Assert.ThrowsAsync<QdrantException>(() =>
             QdrantIndex.OpenAsync(new QdrantSettings(new Uri("http://127.0.0.1:1"), "kb", MaxRetries: 1), SparseEncoder.Default, null));
-        Assert.Contains("unreachable", unreachable.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Qdrant at http://127.0.0.1:1/ is unreachable", unreachable.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_collection_that_does_not_match_the_configuration_is_refused()
+    [Theory, MemberData(nameof(Servers))]
+    public async Task A_collection_that_does_not_match_the_configuration_is_refused(string name)
     {
-        await using var fake = await FakeQdrant.StartAsync();
-        using (var index = await OpenAsync(fake)) await index.ApplyAsync(new IndexBatch([Docs.Wages()], []), CancellationToken.None);
+        await using var server = await QdrantServer.StartAsync(name);
+        var alias = server.NewAlias();
+        using (var index = await server.OpenAsync(alias)) await index.ApplyAsync(new IndexBatch([Docs.Wages()], []), CancellationToken.None);
 
         // Embeddings switched on after the collection was built sparse-only.
         var embedder = new ChunkEmbedder(new ConceptEmbeddings(), EmbeddingCache.InMemory("concepts"), 8);
-        var dense = await Assert.ThrowsAsync<QdrantException>(() => OpenAsync(fake, embedder));
+        var dense = await Assert.ThrowsAsync<QdrantException>(() => server.OpenAsync(alias, embedder));
         Assert.Contains("does not match", dense.Message, StringComparison.Ordinal);
         Assert.Contains("--rebuild", dense.Message, StringComparison.Ordinal);
 
         // Other BM25 parameters weigh terms differently: scores would be silently wrong.
         var other = new SparseEncoder(Tokenizer.Default, Bm25Parameters.Default with { K1 = 2 });
-        await Assert.ThrowsAsync<QdrantException>(() => QdrantIndex.OpenAsync(new QdrantSettings(fake.Url, "kb"), other, null));
+        var encoder = await Assert.ThrowsAsync<QdrantException>(() => server.OpenAsync(alias, encoder: other));
+        Assert.Contains("other tokenizer/BM25 settings", encoder.Message, StringComparison.Ordinal);
 
-        fake.SetMetadata("kb", "legalbot", null);
-        var foreign = await Assert.ThrowsAsync<QdrantException>(() => OpenAsync(fake));
+        // Opening for a rebuild only checks that Qdrant answers.
+        using (await QdrantIndex.OpenAsync(server.Settings(alias), other, null, forRebuild: true)) { }
+
+        await server.ClearLegalBotMetadataAsync(alias);
+        var foreign = await Assert.ThrowsAsync<QdrantException>(() => server.OpenAsync(alias));
         Assert.Contains("no LegalBot metadata", foreign.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task The_api_key_is_sent_and_a_wrong_one_is_reported()
+    public async Task The_api_key_is_sent_and_a_wrong_or_missing_one_is_reported()
     {
-        await using var fake = await FakeQdrant.StartAsync(apiKey: "s3cret");
-        using (var index = await OpenAsync(fake, apiKey: "s3cret")) await index.ApplyAsync(new IndexBatch([Docs.Wages()], []), CancellationToken.None);
-        var wrong = await Assert.ThrowsAsync<QdrantException>(() => OpenAsync(fake, apiKey: "guess"));
-        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        await using var server = await QdrantServer.StartAsync(QdrantServer.Fake, fakeApiKey: "s3cret");
+        using (var index = await server.OpenAsync("kb")) await index.ApplyAsync(new IndexBatch([Docs.Wages()], []), CancellationToken.None);
+
+        var wrong = await Assert.ThrowsAsync<QdrantException>(() =>
+            QdrantIndex.OpenAsync(new QdrantSettings(server.Url, "kb", "guess"), SparseEncoder.Default, null));
+        Assert.Equal(StatusCode.PermissionDenied, wrong.StatusCode);
+        Assert.Contains("Invalid API key", wrong.Message, StringComparison.Ordinal);
+        var missing = await Assert.ThrowsAsync<QdrantException>(() =>
+            QdrantIndex.OpenAsync(new QdrantSettings(server.Url, "kb"), SparseEncoder.Default, null));
+        Assert.Equal(StatusCode.Unauthenticated, missing.StatusCode);
     }
 
-    [Fact]
-    public async Task When_field_lengths_drift_the_update_becomes_a_rebuild()
+    [Theory]
+    [InlineData("http://qdrant:6333", "Qdrant__Url http://qdrant:6333 is Qdrant's REST port; LegalBot speaks gRPC: set http://qdrant:6334")]
+    [InlineData("https://q.example.org:6333/", "Qdrant__Url https://q.example.org:6333 is Qdrant's REST port; LegalBot speaks gRPC: set https://q.example.org:6334")]
+    [InlineData("ftp://qdrant:6334", "Qdrant__Url ftp://qdrant:6334/ must be an http:// or https:// URL of Qdrant's gRPC port (6334)")]
+    public async Task A_REST_or_non_http_url_is_one_clear_line_saying_what_to_set(string url, string expected)
     {
-        await using var fake = await FakeQdrant.StartAsync();
-        using var index = await OpenAsync(fake);
+        var settings = new QdrantSettings(new Uri(url));
+        Assert.Equal([expected], settings.Problems());
+        Assert.Equal([expected], new KnowledgeBackendSettings(KnowledgeBackendSettings.QdrantBackend, Qdrant: settings).Problems());
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => QdrantIndex.OpenAsync(settings, SparseEncoder.Default, null));
+        Assert.StartsWith(expected, refused.Message, StringComparison.Ordinal);
+        Assert.Empty(new QdrantSettings(new Uri("http://qdrant:6334")).Problems());
+    }
+
+    [Theory, MemberData(nameof(Servers))]
+    public async Task When_field_lengths_drift_the_update_becomes_a_rebuild(string name)
+    {
+        await using var server = await QdrantServer.StartAsync(name);
+        var alias = server.NewAlias();
+        using var index = await server.OpenAsync(alias);
         await index.ApplyAsync(new IndexBatch([Docs.Divorce()], []), CancellationToken.None);
-        var before = fake.AliasTarget("kb");
+        var before = await server.AliasTargetAsync(alias);
         await Task.Delay(5);
 
         // A small edit keeps the frozen averages; a much longer document moves them past the limit.
         await index.ApplyAsync(new IndexBatch([Docs.Wages()], []), CancellationToken.None);
-        var afterSmall = fake.AliasTarget("kb");
+        var afterSmall = await server.AliasTargetAsync(alias);
+        Assert.NotNull(before);
         await Task.Delay(5);
         await index.ApplyAsync(new IndexBatch([Docs.Wages(string.Concat(Enumerable.Repeat("劳动者可以依法维护自己的合法权益。", 40)))], []), CancellationToken.None);
-        var afterLarge = fake.AliasTarget("kb");
+        var afterLarge = await server.AliasTargetAsync(alias);
 
         Assert.NotEqual(afterSmall, afterLarge);
-        Assert.Equal([afterLarge!], fake.CollectionNames);
+        Assert.Equal([afterLarge!], await server.CollectionsOfAsync(alias));
         Assert.Equal(2, (await index.GetDocumentsAsync(CancellationToken.None)).Count);
-        Assert.NotNull(before);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Qdrant.Client.Grpc;
 
 namespace LegalBot.Knowledge.Index.Qdrant;
 
@@ -31,6 +32,6 @@ internal static class SparseTermIds
             var id = Of(term);
             merged[id] = merged.GetValueOrDefault(id) + weight;
         }
-        return new SparseVector([.. merged.Keys], [.. merged.Values]);
+        return new SparseVector { Indices = { merged.Keys }, Values = { merged.Values } };
     }
 }
