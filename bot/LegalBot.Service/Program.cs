@@ -133,6 +133,7 @@ builder.Services.AddSingleton(sp =>
         o.AllowAnonymous, new ServiceUrlPolicy(o.ChannelDomains.Count > 0 ? o.ChannelDomains : ServiceUrlPolicy.DefaultChannelDomains));
 });
 builder.Services.AddWeChatChannels(builder.Configuration);
+builder.Services.AddStaffAudit();
 
 var app = builder.Build();
 
@@ -177,6 +178,7 @@ try
 {
     // Stores first: a missing key or an emptied database stops the service here, naming the file.
     await app.Services.GetRequiredService<DataStores>().OpenAsync(CancellationToken.None);
+    await app.Services.GetRequiredService<AuditStorage>().OpenAsync(CancellationToken.None);
     // Inside the try: mapping builds the processors, which validates their options.
     if (app.Services.GetRequiredService<IOptions<WeChatOptions>>().Value.Enabled) app.MapWeChat(WeChatEndpoints.OfficialAccount);
     if (app.Services.GetRequiredService<IOptions<WeComOptions>>().Value.Enabled) app.MapWeChat(WeChatEndpoints.WeCom);
