@@ -100,7 +100,8 @@ builder.Services.AddSingleton(sp =>
 });
 builder.Services.AddOptions<PublicityServiceOptions>().BindConfiguration(PublicityServiceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddHostedService<PublicityDispatcher>();
-builder.Services.AddSingleton<IConversationHandler>(sp => sp.GetRequiredService<ConversationEngine>());
+// The engine, wrapped to record each consultation for the statistics (see ConsultationRecorder).
+builder.Services.AddStaffStats();
 builder.Services.AddSingleton<IMessageRateGate>(sp => new TokenBucketRateGate(sp.GetRequiredService<IOptions<ConversationOptions>>().Value.MessagesPerMinute));
 builder.Services.AddSingleton(sp => new RateGates(sp.GetRequiredService<IMessageRateGate>(),
     new TokenBucketRateGate(sp.GetRequiredService<IOptions<LimitsOptions>>().Value.MessagesPerMinutePerClient)));
@@ -179,6 +180,7 @@ try
     // Stores first: a missing key or an emptied database stops the service here, naming the file.
     await app.Services.GetRequiredService<DataStores>().OpenAsync(CancellationToken.None);
     await app.Services.GetRequiredService<AuditStorage>().OpenAsync(CancellationToken.None);
+    await app.Services.GetRequiredService<ActivityStorage>().OpenAsync(CancellationToken.None);
     // Inside the try: mapping builds the processors, which validates their options.
     if (app.Services.GetRequiredService<IOptions<WeChatOptions>>().Value.Enabled) app.MapWeChat(WeChatEndpoints.OfficialAccount);
     if (app.Services.GetRequiredService<IOptions<WeComOptions>>().Value.Enabled) app.MapWeChat(WeChatEndpoints.WeCom);

@@ -47,6 +47,7 @@ public static class StaffEndpoints
         });
         casework.MapStaffCases();
         casework.MapStaffAudit();
+        casework.MapStaffStats();
     }
 
     /// <summary>The worker the request's key belongs to (set by the group filter).</summary>
