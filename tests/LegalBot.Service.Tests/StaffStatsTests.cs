@@ -70,6 +70,21 @@ public sealed class StaffStatsTests
         Assert.Equal(1, year.GetProperty("cases").GetProperty("received").GetInt32());
         Assert.Equal(stats.GetProperty("consultations").GetInt32(), year.GetProperty("consultations").GetInt32());
 
+        // The workbook: the annual-report figures first, then days and breakdowns.
+        var xlsx = await SendAsync(service, HttpMethod.Get, "api/staff/stats.xlsx?month=" + Month, OfficeKey);
+        Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
+        using (var book = new ClosedXML.Excel.XLWorkbook(new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync())))
+        {
+            Assert.Equal(["年度报告数据", "每日咨询", "分类统计"], book.Worksheets.Select(w => w.Name));
+            var summary = book.Worksheet("年度报告数据");
+            Assert.Contains("法治政府建设相关数据（示例县法律援助中心）", summary.Cell(1, 1).GetString(), StringComparison.Ordinal);
+            string Value(string item) => summary.RowsUsed().Single(r => r.Cell(1).GetString() == item).Cell(2).GetString();
+            Assert.Equal(stats.GetProperty("consultations").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture), Value("咨询人次"));
+            Assert.Equal(("1", "1", "本期无数据"), (Value("法律援助 受理（件）"), Value("法律援助 办结（件）"), Value("满意率（%）")));
+            Assert.Equal(stats.GetProperty("consultations").GetInt32(), book.Worksheet("每日咨询").RowsUsed().Skip(1).Sum(r => r.Cell(2).GetValue<int>()));
+            Assert.Contains(book.Worksheet("分类统计").RowsUsed(), r => r.Cell(1).GetString() == "案件状态" && r.Cell(2).GetString() == "已办结");
+        }
+
         var bad = await SendAsync(service, HttpMethod.Get, "api/staff/stats?month=2026-13", OfficeKey);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("YYYY-MM", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);

@@ -9,7 +9,8 @@ namespace LegalBot.Service.Endpoints;
 
 /// <summary>
 /// <c>GET /api/staff/stats?month=YYYY-MM</c> (or <c>?year=YYYY</c>; default this month): the figures of the
-/// period as JSON — consultations (county-wide), cases (the key's office, all for <c>*</c>), satisfaction.
+/// period as JSON — consultations (county-wide), cases (the key's office, all for <c>*</c>), satisfaction;
+/// <c>/stats.xlsx</c> the same as the annual-report workbook (<see cref="StaffStatsExport"/>).
 /// </summary>
 public static class StaffStatsEndpoints
 {
@@ -23,6 +24,16 @@ public static class StaffStatsEndpoints
         {
             if (Period(month, year, time.GetUtcNow()) is not { } period) return StaffEndpoints.Error(StaffStatsTexts.BadPeriod(month, year), 400);
             return Results.Json(await ReportAsync(StaffEndpoints.Principal(http), period, activity, conversations, cases, ct));
+        });
+        casework.MapGet("/stats.xlsx", async (HttpContext http, IActivityStore activity, IConversationStore conversations, ICaseStore cases, IStaffAudit audit,
+            Hosting.KnowledgeHost host, TimeProvider time, string? month, string? year, CancellationToken ct) =>
+        {
+            if (Period(month, year, time.GetUtcNow()) is not { } period) return StaffEndpoints.Error(StaffStatsTexts.BadPeriod(month, year), 400);
+            var principal = StaffEndpoints.Principal(http);
+            var report = await ReportAsync(principal, period, activity, conversations, cases, ct);
+            var scope = principal.SeesAllOffices ? StaffTexts.AllOffices : host.Offices.Get(principal.Office)?.Name ?? principal.Office;
+            await audit.RecordAsync(principal, LegalBot.Cases.Audit.AuditActions.StatsExport, period.Label, null, ct);
+            return Results.File(StaffStatsExport.Build(report, scope), StaffStatsExport.ContentType, $"stats-{period.Label}.xlsx");
         });
     }
 
