@@ -158,6 +158,10 @@ app.UseStaticFiles();
 var webChatFolder = Path.Combine(AppContext.BaseDirectory, "webchat");
 if (Directory.Exists(webChatFolder))
     app.UseStaticFiles(new StaticFileOptions { FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(webChatFolder), RequestPath = "/lib" });
+// The desk's libraries (ECharts), copied the same way; under /staff-lib so the desk's strict CSP covers them.
+var staffLibFolder = Path.Combine(AppContext.BaseDirectory, "staff-lib");
+if (Directory.Exists(staffLibFolder))
+    app.UseStaticFiles(new StaticFileOptions { FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(staffLibFolder), RequestPath = "/staff-lib" });
 
 // Liveness: the process answers. Readiness: it can also take cases and keep conversations (see DataStores).
 app.MapGet("/healthz", async (KnowledgeHost host, DirectLineService directLine, CancellationToken ct) => Results.Json(new

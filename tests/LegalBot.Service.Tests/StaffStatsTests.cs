@@ -90,3 +90,36 @@ public sealed class StaffStatsTests
         Assert.Contains("YYYY-MM", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
+
+/// <summary>The 统计 page in a real browser: figures, ECharts charts drawn from the locally served bundle, under the desk's CSP.</summary>
+public sealed class StaffStatsBrowserTests
+{
+    [Fact]
+    public async Task The_stats_page_shows_the_months_figures_and_charts_on_a_phone()
+    {
+        using var workspace = new ServiceWorkspace();
+        await using var service = await ServiceProcess.StartAsync(workspace.Knowledge, workspace.Data, StaffStatsTests.Keys());
+        var dl = new DirectLineClient(service.Http);
+        await dl.StartAsync();
+        await dl.AskAsync("老板拖欠工资不给怎么办");
+        await StaffAuditTests.FileCaseAsync(service);
+
+        var lib = await service.Http.GetAsync("staff-lib/echarts.min.js");
+        Assert.Equal(HttpStatusCode.OK, lib.StatusCode);
+        Assert.Contains("default-src 'self'", lib.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+
+        await using var desk = await DeskBrowser.OpenAsync(service);
+        await desk.LoginAsync("stats-admin-key");
+        var page = await desk.OpenTabAsync("stats");
+        var cards = page.Locator("#stats-cards");
+        await cards.Filter(new Microsoft.Playwright.LocatorFilterOptions { HasText = "法律援助 受理/办结" }).WaitForAsync(new Microsoft.Playwright.LocatorWaitForOptions { Timeout = 30_000 });
+        Assert.Contains("1 / 0", await cards.InnerTextAsync(), StringComparison.Ordinal);
+        // ECharts drew into each chart (a canvas of the chart's width).
+        await page.Locator("#chart-days canvas").WaitForAsync(new Microsoft.Playwright.LocatorWaitForOptions { Timeout = 30_000 });
+        Assert.Equal(5, await page.Locator(".stats-chart canvas").CountAsync());
+        var width = await page.Locator("#chart-days canvas").EvaluateAsync<double>("c => c.getBoundingClientRect().width");
+        Assert.InRange(width, 300, 390);
+        await desk.ScreenshotAsync("desk-stats.png");
+        Assert.True(desk.ConsoleErrors.Count == 0, string.Join("; ", desk.ConsoleErrors));
+    }
+}
