@@ -17,8 +17,12 @@ public sealed class StaffAuditTests
     {
         var env = new Dictionary<string, string>
         {
-            ["Staff__Keys__0__Office"] = "office-legal-aid-center", ["Staff__Keys__0__Worker"] = "张老师", ["Staff__Keys__0__KeyHash"] = ApiKeys.Hash(OfficeKey),
-            ["Staff__Keys__1__Office"] = "*", ["Staff__Keys__1__Worker"] = "管理员", ["Staff__Keys__1__KeyHash"] = ApiKeys.Hash(AdminKey),
+            ["Staff__Keys__0__Office"] = "office-legal-aid-center",
+            ["Staff__Keys__0__Worker"] = "张老师",
+            ["Staff__Keys__0__KeyHash"] = ApiKeys.Hash(OfficeKey),
+            ["Staff__Keys__1__Office"] = "*",
+            ["Staff__Keys__1__Worker"] = "管理员",
+            ["Staff__Keys__1__KeyHash"] = ApiKeys.Hash(AdminKey),
         };
         foreach (var (k, v) in more ?? []) env[k] = v;
         return env;

@@ -13,9 +13,15 @@ public sealed class StaffStatsTests
 
     internal static Dictionary<string, string> Keys() => new()
     {
-        ["Staff__Keys__0__Office"] = "office-legal-aid-center", ["Staff__Keys__0__Worker"] = "张老师", ["Staff__Keys__0__KeyHash"] = ApiKeys.Hash(OfficeKey),
-        ["Staff__Keys__1__Office"] = "*", ["Staff__Keys__1__Worker"] = "管理员", ["Staff__Keys__1__KeyHash"] = ApiKeys.Hash(AdminKey),
-        ["Staff__Keys__2__Office"] = "office-notary", ["Staff__Keys__2__Worker"] = "王老师", ["Staff__Keys__2__KeyHash"] = ApiKeys.Hash(OtherKey),
+        ["Staff__Keys__0__Office"] = "office-legal-aid-center",
+        ["Staff__Keys__0__Worker"] = "张老师",
+        ["Staff__Keys__0__KeyHash"] = ApiKeys.Hash(OfficeKey),
+        ["Staff__Keys__1__Office"] = "*",
+        ["Staff__Keys__1__Worker"] = "管理员",
+        ["Staff__Keys__1__KeyHash"] = ApiKeys.Hash(AdminKey),
+        ["Staff__Keys__2__Office"] = "office-notary",
+        ["Staff__Keys__2__Worker"] = "王老师",
+        ["Staff__Keys__2__KeyHash"] = ApiKeys.Hash(OtherKey),
     };
 
     internal static async Task<HttpResponseMessage> SendAsync(ServiceProcess service, HttpMethod method, string path, string key)

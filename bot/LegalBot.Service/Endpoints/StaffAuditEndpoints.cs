@@ -21,8 +21,16 @@ public static class StaffAuditEndpoints
         if (start > end) return StaffEndpoints.Error(StaffAuditTexts.FromAfterTo, 400);
         var entries = await audit.ListAsync(new AuditQuery(start, end?.AddDays(1), string.IsNullOrWhiteSpace(worker) ? null : worker.Trim(),
             Math.Clamp(limit ?? 500, 1, 5000)), ct);
-        return Results.Json(entries.Select(e => new { at = e.At, worker = e.Worker, office = e.Office,
-            officeName = e.Office == Hosting.StaffKey.AllOffices ? StaffTexts.AllOffices : host.Offices.Get(e.Office)?.Name ?? e.Office, action = e.Action, target = e.Target, detail = e.Detail }));
+        return Results.Json(entries.Select(e => new
+        {
+            at = e.At,
+            worker = e.Worker,
+            office = e.Office,
+            officeName = e.Office == Hosting.StaffKey.AllOffices ? StaffTexts.AllOffices : host.Offices.Get(e.Office)?.Name ?? e.Office,
+            action = e.Action,
+            target = e.Target,
+            detail = e.Detail
+        }));
     }
 
     /// <summary>The start of a Beijing calendar day; an absent value is no bound.</summary>
