@@ -100,7 +100,8 @@ builder.Services.AddSingleton(sp =>
 });
 builder.Services.AddOptions<PublicityServiceOptions>().BindConfiguration(PublicityServiceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddHostedService<PublicityDispatcher>();
-builder.Services.AddSingleton<IConversationHandler>(sp => sp.GetRequiredService<ConversationEngine>());
+// The engine, wrapped to record each consultation for the statistics (see ConsultationRecorder).
+builder.Services.AddStaffStats();
 builder.Services.AddSingleton<IMessageRateGate>(sp => new TokenBucketRateGate(sp.GetRequiredService<IOptions<ConversationOptions>>().Value.MessagesPerMinute));
 builder.Services.AddSingleton(sp => new RateGates(sp.GetRequiredService<IMessageRateGate>(),
     new TokenBucketRateGate(sp.GetRequiredService<IOptions<LimitsOptions>>().Value.MessagesPerMinutePerClient)));
@@ -133,6 +134,7 @@ builder.Services.AddSingleton(sp =>
         o.AllowAnonymous, new ServiceUrlPolicy(o.ChannelDomains.Count > 0 ? o.ChannelDomains : ServiceUrlPolicy.DefaultChannelDomains));
 });
 builder.Services.AddWeChatChannels(builder.Configuration);
+builder.Services.AddStaffAudit();
 
 var app = builder.Build();
 
@@ -156,6 +158,10 @@ app.UseStaticFiles();
 var webChatFolder = Path.Combine(AppContext.BaseDirectory, "webchat");
 if (Directory.Exists(webChatFolder))
     app.UseStaticFiles(new StaticFileOptions { FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(webChatFolder), RequestPath = "/lib" });
+// The desk's libraries (ECharts), copied the same way; under /staff-lib so the desk's strict CSP covers them.
+var staffLibFolder = Path.Combine(AppContext.BaseDirectory, "staff-lib");
+if (Directory.Exists(staffLibFolder))
+    app.UseStaticFiles(new StaticFileOptions { FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(staffLibFolder), RequestPath = "/staff-lib" });
 
 // Liveness: the process answers. Readiness: it can also take cases and keep conversations (see DataStores).
 app.MapGet("/healthz", async (KnowledgeHost host, DirectLineService directLine, CancellationToken ct) => Results.Json(new
@@ -177,6 +183,8 @@ try
 {
     // Stores first: a missing key or an emptied database stops the service here, naming the file.
     await app.Services.GetRequiredService<DataStores>().OpenAsync(CancellationToken.None);
+    await app.Services.GetRequiredService<AuditStorage>().OpenAsync(CancellationToken.None);
+    await app.Services.GetRequiredService<ActivityStorage>().OpenAsync(CancellationToken.None);
     // Inside the try: mapping builds the processors, which validates their options.
     if (app.Services.GetRequiredService<IOptions<WeChatOptions>>().Value.Enabled) app.MapWeChat(WeChatEndpoints.OfficialAccount);
     if (app.Services.GetRequiredService<IOptions<WeComOptions>>().Value.Enabled) app.MapWeChat(WeChatEndpoints.WeCom);

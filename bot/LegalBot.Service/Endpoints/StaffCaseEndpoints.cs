@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using LegalBot.Cases;
+using LegalBot.Cases.Audit;
 using LegalBot.Cases.Privacy;
 using LegalBot.Cases.Storage;
 
@@ -20,8 +21,8 @@ public static partial class StaffCaseEndpoints
         casework.MapGet("/cases", ListAsync);
         casework.MapGet("/cases.csv", ExportAsync);
         casework.MapGet("/cases/{reference}", ViewAsync);
-        casework.MapPost("/cases/{reference}/claim", (HttpContext http, ICaseStore cases, string reference, CancellationToken ct) =>
-            ChangeAsync(http, cases, reference, new StatusChange("claimed", null), ct));
+        casework.MapPost("/cases/{reference}/claim", (HttpContext http, ICaseStore cases, IStaffAudit audit, string reference, CancellationToken ct) =>
+            ChangeAsync(http, cases, audit, reference, new StatusChange("claimed", null), ct));
         casework.MapPost("/cases/{reference}/status", ChangeAsync);
     }
 
@@ -39,7 +40,7 @@ public static partial class StaffCaseEndpoints
         return Results.Json(list.Select(Summary));
     }
 
-    private static async Task<IResult> ExportAsync(HttpContext http, ICaseStore cases, string? status, string? office, CancellationToken ct)
+    private static async Task<IResult> ExportAsync(HttpContext http, ICaseStore cases, IStaffAudit audit, string? status, string? office, CancellationToken ct)
     {
         if (Filter(http, status, office) is not { } query) return BadStatus(status);
         var list = await cases.ListAsync(query with { Limit = 10_000 }, ct);
@@ -55,14 +56,16 @@ public static partial class StaffCaseEndpoints
             }.Select(Csv)));
         }
         LogExport(Logger(http), StaffEndpoints.Principal(http).Worker, list.Count);
+        await audit.RecordAsync(StaffEndpoints.Principal(http), AuditActions.CaseExport, $"office={query.OfficeId ?? "*"};status={status}", $"{list.Count}", ct);
         return Results.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", "cases.csv");
     }
 
-    private static async Task<IResult> ViewAsync(HttpContext http, ICaseStore cases, string reference, CancellationToken ct)
+    private static async Task<IResult> ViewAsync(HttpContext http, ICaseStore cases, IStaffAudit audit, string reference, CancellationToken ct)
     {
         var c = await cases.GetAsync(reference, ct);
         if (c is null || !StaffEndpoints.Principal(http).CanSee(c.OfficeId)) return NotFound(reference);
         LogViewed(Logger(http), StaffEndpoints.Principal(http).Worker, c.Reference);
+        await audit.RecordAsync(StaffEndpoints.Principal(http), AuditActions.CaseView, c.Reference, null, ct);
         var history = await cases.GetHistoryAsync(c.Reference, ct);
         var failedChecks = await cases.CountStatusCheckFailuresAsync(c.Reference, "", DateTimeOffset.UtcNow.AddDays(-30), ct);
         var notifications = await cases.ListNotificationsAsync(c.Reference, ct);
@@ -83,7 +86,7 @@ public static partial class StaffCaseEndpoints
         });
     }
 
-    private static async Task<IResult> ChangeAsync(HttpContext http, ICaseStore cases, string reference, StatusChange change, CancellationToken ct)
+    private static async Task<IResult> ChangeAsync(HttpContext http, ICaseStore cases, IStaffAudit audit, string reference, StatusChange change, CancellationToken ct)
     {
         if (!CaseNames.TryParseStatus(change.Status, out var target) || target == CaseStatus.Submitted) return BadStatus(change.Status);
         if (change.Note is { Length: > MaxNote }) return StaffEndpoints.Error(StaffTexts.NoteTooLong(MaxNote), 400);
@@ -94,6 +97,7 @@ public static partial class StaffCaseEndpoints
         {
             var updated = await cases.ChangeStatusAsync(c.Reference, target, StaffEndpoints.Principal(http).Worker,
                 string.IsNullOrWhiteSpace(change.Note) ? null : change.Note.Trim(), ct);
+            await audit.RecordAsync(StaffEndpoints.Principal(http), AuditActions.CaseStatus, c.Reference, $"{c.Status.ToWire()}→{target.ToWire()}", ct);
             return Results.Json(Summary(updated));
         }
         catch (CaseUpdateException)

@@ -47,6 +47,8 @@ public static class StaffEndpoints
         });
         staff.MapStaffPublicity();
         casework.MapStaffCases();
+        casework.MapStaffAudit();
+        casework.MapStaffStats();
     }
 
     /// <summary>The worker the request's key belongs to (set by the group filter).</summary>

@@ -40,20 +40,21 @@ window.Desk = (() => {
     URL.revokeObjectURL(a.href);
   };
 
-  /** Registers a desk page: a tab button and a section; load(section) runs whenever the tab is shown. */
-  desk.page = (id, title, load) => {
+  /** Registers a desk page: a tab button and a section; load(section) runs whenever the tab is shown.
+   *  options.visible(me) hides the tab from keys it is not for (the API refuses them anyway). */
+  desk.page = (id, title, load, options = {}) => {
     const section = desk.el('section', { id: 'page-' + id, hidden: true });
     const button = desk.el('button', { type: 'button', role: 'tab', id: 'tab-' + id }, title);
     button.addEventListener('click', () => open(id));
     $('desk').append(section);
     $('tabs').append(button);
-    pages.push({ id, load, section, button });
+    pages.push({ id, load, section, button, visible: options.visible || (() => true) });
     if (desk.me && !current) open(id);
   };
 
   async function open(id) {
     const page = pages.find(p => p.id === id);
-    if (!page) return;
+    if (!page || page.button.hidden) return;
     current = page;
     for (const p of pages) { p.section.hidden = p !== page; p.button.setAttribute('aria-selected', String(p === page)); }
     try { await page.load(page.section); desk.show(null); } catch (e) { desk.show(e); }
@@ -67,8 +68,9 @@ window.Desk = (() => {
       sessionStorage.setItem('legalbot-staff-key', key);
       $('desk').hidden = $('tabs').hidden = $('logout').hidden = false;
       $('login').hidden = true;
+      for (const p of pages) p.button.hidden = !p.visible(desk.me);
       desk.show(null);
-      await open((current || pages[0]).id);
+      await open((current || pages.find(p => !p.button.hidden)).id);
     } catch (e) { $('desk').hidden = $('tabs').hidden = true; desk.show(e); }
   }
 

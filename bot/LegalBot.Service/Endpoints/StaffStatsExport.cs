@@ -1,0 +1,108 @@
+using ClosedXML.Excel;
+using LegalBot.Cases.Statistics;
+using T = LegalBot.Service.Endpoints.StaffStatsTexts;
+
+namespace LegalBot.Service.Endpoints;
+
+/// <summary>
+/// The XLSX export of a month or a year, laid out as the annual 法治政府建设报告 figures: a summary sheet
+/// (咨询人次, 法律援助 受理/办结, 调解 受理/办结率, 满意率, 办理时长), the consultations per day, and the breakdowns.
+/// </summary>
+public static class StaffStatsExport
+{
+    public const string ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    public static byte[] Build(StatsReport report, string scope)
+    {
+        using var book = new XLWorkbook();
+        Summary(book.AddWorksheet(T.SheetSummary), report, scope);
+        Daily(book.AddWorksheet(T.SheetDaily), report);
+        Breakdown(book.AddWorksheet(T.SheetBreakdown), report);
+        using var stream = new MemoryStream();
+        book.SaveAs(stream);
+        return stream.ToArray();
+    }
+
+    private static void Summary(IXLWorksheet sheet, StatsReport r, string scope)
+    {
+        sheet.Cell(1, 1).Value = T.Title(r.Period, scope);
+        sheet.Range(1, 1, 1, 3).Merge().Style.Font.SetBold().Font.SetFontSize(14);
+        Header(sheet, 2, T.Item, T.Value, T.Note);
+        var c = r.ConsultationFigures;
+        var mediationRate = r.Cases.Mediation.Received == 0 ? (double?)null : Math.Round(100.0 * r.Cases.Mediation.Closed / r.Cases.Mediation.Received, 1);
+        (string Item, double? Value, string Note)[] rows =
+        [
+            (T.Consultations, r.Consultations, ""),
+            (T.Answered, c.Answered, ""),
+            (T.Unanswered, c.Unanswered, ""),
+            (T.Clarified, c.Clarified, ""),
+            (T.NotHelpfulRate, c.Feedback == 0 ? null : c.NotHelpfulRate, ""),
+            (T.LegalAidReceived, r.Cases.LegalAid.Received, ""),
+            (T.LegalAidClosed, r.Cases.LegalAid.Closed, ""),
+            (T.MediationReceived, r.Cases.Mediation.Received, ""),
+            (T.MediationClosed, r.Cases.Mediation.Closed, ""),
+            (T.MediationRate, mediationRate, T.MediationRateNote),
+            (T.SatisfactionRate, r.Satisfaction.Rate, T.SatisfactionNote),
+            (T.Ratings, r.Satisfaction.Ratings, ""),
+            (T.HoursToClaim, r.Cases.HoursToClaim, ""),
+            (T.DaysToClose, r.Cases.DaysToClose, ""),
+        ];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var row = 3 + i;
+            sheet.Cell(row, 1).Value = rows[i].Item;
+            if (rows[i].Value is { } v) sheet.Cell(row, 2).Value = v;
+            else sheet.Cell(row, 2).Value = T.NoData;
+            sheet.Cell(row, 3).Value = rows[i].Note;
+        }
+        Widths(sheet, 34, 14, 40);
+    }
+
+    private static void Daily(IXLWorksheet sheet, StatsReport r)
+    {
+        Header(sheet, 1, T.Date, T.Consultations);
+        var row = 2;
+        foreach (var day in r.ConsultationFigures.ByDay)
+        {
+            sheet.Cell(row, 1).Value = day.Key;
+            sheet.Cell(row++, 2).Value = day.Count;
+        }
+        Widths(sheet, 14, 12);
+    }
+
+    private static void Breakdown(IXLWorksheet sheet, StatsReport r)
+    {
+        Header(sheet, 1, T.Dimension, T.Key, T.Count);
+        var c = r.ConsultationFigures;
+        var row = 2;
+        void Add(string dimension, IEnumerable<Tally> tallies, Func<string, string>? name = null)
+        {
+            foreach (var t in tallies)
+            {
+                sheet.Cell(row, 1).Value = dimension;
+                sheet.Cell(row, 2).Value = name is null ? t.Key : name(t.Key);
+                sheet.Cell(row++, 3).Value = t.Count;
+            }
+        }
+        Add(T.ByChannel, c.ByChannel);
+        Add(T.ByRoute, c.ByRoute);
+        Add(T.ByMatter, c.ByMatter);
+        Add(T.ByTown, c.ByTown);
+        Add(T.ByStatus, r.Cases.ByStatus, s => LegalBot.Cases.CaseNames.TryParseStatus(s, out var status) ? StaffTexts.Status(status) : s);
+        Add(T.ByOffice, r.Cases.ByOffice);
+        Add(T.ByLevel, r.Satisfaction.Levels, T.Level);
+        Widths(sheet, 12, 40, 10);
+    }
+
+    private static void Header(IXLWorksheet sheet, int row, params string[] titles)
+    {
+        for (var i = 0; i < titles.Length; i++) sheet.Cell(row, i + 1).Value = titles[i];
+        sheet.Row(row).Style.Font.SetBold();
+    }
+
+    // Set by hand: measuring text (AdjustToContents) needs fonts the server may not have.
+    private static void Widths(IXLWorksheet sheet, params double[] widths)
+    {
+        for (var i = 0; i < widths.Length; i++) sheet.Column(i + 1).Width = widths[i];
+    }
+}
