@@ -43,6 +43,20 @@ public sealed class PublicityDeskTests
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("YYYY-MM", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
+        // The month's statistics export carries the same figures on its 普法 sheet.
+        using var export = new HttpRequestMessage(HttpMethod.Get, "api/staff/stats.xlsx?month=" + month);
+        export.Headers.Add("X-Api-Key", Key);
+        using var xlsx = await service.Http.SendAsync(export);
+        Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
+        using (var book = new ClosedXML.Excel.XLWorkbook(new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync())))
+        {
+            var sheet = book.Worksheet("普法");
+            var cells = sheet.CellsUsed().Select(c => c.GetString()).ToList();
+            Assert.Contains("城关镇", cells);
+            Assert.Contains(matter.GetProperty("title").GetString()!, cells);
+            Assert.Equal("1", sheet.Cell(2, 3).GetString());
+        }
+
         await using var desk = await DeskBrowser.OpenAsync(service);
         await desk.LoginAsync(Key);
         var page = await desk.OpenTabAsync("publicity");

@@ -81,7 +81,7 @@ public sealed class StaffStatsTests
         Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
         using (var book = new ClosedXML.Excel.XLWorkbook(new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync())))
         {
-            Assert.Equal(["年度报告数据", "每日咨询", "分类统计"], book.Worksheets.Select(w => w.Name));
+            Assert.Equal(["年度报告数据", "每日咨询", "分类统计", "普法"], book.Worksheets.Select(w => w.Name));
             var summary = book.Worksheet("年度报告数据");
             Assert.Contains("法治政府建设相关数据（示例县法律援助中心）", summary.Cell(1, 1).GetString(), StringComparison.Ordinal);
             string Value(string item) => summary.RowsUsed().Single(r => r.Cell(1).GetString() == item).Cell(2).GetString();

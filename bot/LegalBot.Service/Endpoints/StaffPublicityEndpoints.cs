@@ -1,3 +1,4 @@
+using LegalBot.Cases.Statistics;
 using LegalBot.Conversation.Publicity;
 using LegalBot.Knowledge.Documents;
 using LegalBot.Service.Hosting;
@@ -16,17 +17,17 @@ public static class StaffPublicityEndpoints
     public static void MapStaffPublicity(this RouteGroupBuilder staff) =>
         staff.MapGet("/publicity", async (DataStores stores, KnowledgeHost host, TimeProvider time, string? month, string? year, CancellationToken ct) =>
         {
-            var (period, error) = ReportPeriod.Parse(month, year, time.GetUtcNow());
-            if (period is null) return StaffEndpoints.Error(error!, 400);
+            if (StaffStatsEndpoints.Period(month, year, time.GetUtcNow()) is not { } period)
+                return StaffEndpoints.Error(StaffStatsTexts.BadPeriod(month, year), 400);
             var report = await BuildAsync(stores.Publicity, host, period, ct);
-            return Results.Json(new { period = period.Label, from = period.From, until = period.Until, report });
+            return Results.Json(new { period = period.Label, from = period.From, until = period.To, report });
         });
 
     /// <summary>The report for a period (also what the statistics export's 普法 sheet shows).</summary>
-    public static async Task<PublicityReport> BuildAsync(IPublicityStore store, KnowledgeHost host, ReportPeriod period, CancellationToken ct)
+    public static async Task<PublicityReport> BuildAsync(IPublicityStore store, KnowledgeHost host, StatsPeriod period, CancellationToken ct)
     {
-        var figures = await store.FiguresAsync(period.From, period.Until, ct);
-        var demand = await store.MattersAskedAsync(period.From, period.Until, ct);
+        var figures = await store.FiguresAsync(period.From, period.To, ct);
+        var demand = await store.MattersAskedAsync(period.From, period.To, ct);
         var view = host.View;
         var titles = (await view.Index.GetDocumentsAsync(ct)).Where(d => d.Kind == DocumentKind.Matter)
             .ToDictionary(d => d.Id, d => d.Title, StringComparer.Ordinal);

@@ -26,14 +26,15 @@ public static class StaffStatsEndpoints
             return Results.Json(await ReportAsync(StaffEndpoints.Principal(http), period, activity, conversations, cases, ct));
         });
         casework.MapGet("/stats.xlsx", async (HttpContext http, IActivityStore activity, IConversationStore conversations, ICaseStore cases, IStaffAudit audit,
-            Hosting.KnowledgeHost host, TimeProvider time, string? month, string? year, CancellationToken ct) =>
+            Hosting.KnowledgeHost host, Hosting.DataStores stores, TimeProvider time, string? month, string? year, CancellationToken ct) =>
         {
             if (Period(month, year, time.GetUtcNow()) is not { } period) return StaffEndpoints.Error(StaffStatsTexts.BadPeriod(month, year), 400);
             var principal = StaffEndpoints.Principal(http);
             var report = await ReportAsync(principal, period, activity, conversations, cases, ct);
             var scope = principal.SeesAllOffices ? StaffTexts.AllOffices : host.Offices.Get(principal.Office)?.Name ?? principal.Office;
             await audit.RecordAsync(principal, LegalBot.Cases.Audit.AuditActions.StatsExport, period.Label, null, ct);
-            return Results.File(StaffStatsExport.Build(report, scope), StaffStatsExport.ContentType, $"stats-{period.Label}.xlsx");
+            var publicity = await StaffPublicityEndpoints.BuildAsync(stores.Publicity, host, period, ct);
+            return Results.File(StaffStatsExport.Build(report, scope, publicity), StaffStatsExport.ContentType, $"stats-{period.Label}.xlsx");
         });
     }
 

@@ -1,5 +1,6 @@
 using ClosedXML.Excel;
 using LegalBot.Cases.Statistics;
+using LegalBot.Conversation.Publicity;
 using T = LegalBot.Service.Endpoints.StaffStatsTexts;
 
 namespace LegalBot.Service.Endpoints;
@@ -12,12 +13,14 @@ public static class StaffStatsExport
 {
     public const string ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-    public static byte[] Build(StatsReport report, string scope)
+    /// <param name="publicity">普法 figures of the same period (lessons, quizzes, 精准普法), as a sheet of their own.</param>
+    public static byte[] Build(StatsReport report, string scope, PublicityReport? publicity = null)
     {
         using var book = new XLWorkbook();
         Summary(book.AddWorksheet(T.SheetSummary), report, scope);
         Daily(book.AddWorksheet(T.SheetDaily), report);
         Breakdown(book.AddWorksheet(T.SheetBreakdown), report);
+        if (publicity is not null) Publicity(book.AddWorksheet(T.SheetPublicity), publicity);
         using var stream = new MemoryStream();
         book.SaveAs(stream);
         return stream.ToArray();
@@ -92,6 +95,39 @@ public static class StaffStatsExport
         Add(T.ByOffice, r.Cases.ByOffice);
         Add(T.ByLevel, r.Satisfaction.Levels, T.Level);
         Widths(sheet, 12, 40, 10);
+    }
+
+    private static void Publicity(IXLWorksheet sheet, PublicityReport p)
+    {
+        Header(sheet, 1, T.Dimension, T.Key, T.LessonsRead, T.QuizzesTaken, T.Participants, T.AverageScore);
+        var row = 2;
+        void Line(string dimension, string key, PublicityFigureRow f)
+        {
+            sheet.Cell(row, 1).Value = dimension;
+            sheet.Cell(row, 2).Value = key;
+            sheet.Cell(row, 3).Value = f.LessonsRead;
+            sheet.Cell(row, 4).Value = f.QuizzesTaken;
+            sheet.Cell(row, 5).Value = f.Participants;
+            if (f.QuizzesTaken > 0) sheet.Cell(row, 6).Value = f.AverageScore;
+            else sheet.Cell(row, 6).Value = T.NoData;
+            row++;
+        }
+        var all = p.Figures;
+        Line(T.PublicityTotal, "", new PublicityFigureRow("", all.LessonsRead, all.QuizzesTaken, all.Participants, all.AverageScore));
+        foreach (var t in all.ByTown) Line(T.ByTown, t.Key.Length == 0 ? T.TownUnknown : t.Key, t);
+        foreach (var c in p.Campaigns) Line(T.ByCampaign, c.Title ?? T.NoCampaign, c.Figures);
+
+        row++;
+        Header(sheet, row++, T.ByTown, T.MatterAsked, T.Count, T.CoveringLessons);
+        foreach (var town in p.Towns)
+            foreach (var m in town.Matters)
+            {
+                sheet.Cell(row, 1).Value = town.Town.Length == 0 ? T.TownUnknown : town.Town;
+                sheet.Cell(row, 2).Value = m.Title;
+                sheet.Cell(row, 3).Value = m.Asked;
+                sheet.Cell(row++, 4).Value = m.Covered ? string.Join("、", m.Lessons.Select(l => l.Title)) : T.NoLesson;
+            }
+        Widths(sheet, 14, 36, 12, 10, 10, 40);
     }
 
     private static void Header(IXLWorksheet sheet, int row, params string[] titles)

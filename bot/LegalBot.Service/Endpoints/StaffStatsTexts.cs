@@ -41,6 +41,20 @@ public static class StaffStatsTexts
     public const string DaysToClose = "平均办理时长（天）";
     public const string NoData = "本期无数据";
 
+    // The 普法 sheet (精准普法).
+    public const string SheetPublicity = "普法";
+    public const string PublicityTotal = "合计";
+    public const string ByCampaign = "按活动";
+    public const string LessonsRead = "学习课程（次）";
+    public const string QuizzesTaken = "答题（次）";
+    public const string Participants = "参与人数";
+    public const string AverageScore = "平均分";
+    public const string TownUnknown = "未知乡镇";
+    public const string NoCampaign = "日常普法（非活动）";
+    public const string MatterAsked = "常问事项";
+    public const string CoveringLessons = "普法课";
+    public const string NoLesson = "暂无课程，建议补充";
+
     public const string ByChannel = "渠道";
     public const string ByRoute = "事项类型";
     public const string ByMatter = "答复依据";
