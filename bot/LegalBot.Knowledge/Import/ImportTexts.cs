@@ -27,5 +27,6 @@ public static class ImportTexts
     public static string HandbookTitle(string department) => $"{department}办事指南";
 
     public static string BadPath(string path) => $"保存路径“{path}”不合规：须是知识库文件夹内以 .md 结尾的相对路径，不能含“..”或隐藏文件夹。";
+    public static string FileExists(string path) => $"知识库里已有 {path}；确认要覆盖时请选择覆盖（命令行加 --overwrite）。";
     public static string PathTaken(string path, string owner) => $"编号与 {owner} 重复（{path}），请修改 id 或文件名。";
 }

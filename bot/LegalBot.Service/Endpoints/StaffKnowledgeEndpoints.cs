@@ -114,18 +114,22 @@ public static partial class StaffKnowledgeEndpoints
         var limits = Limits(options);
         var bytes = Encoding.UTF8.GetBytes(markdown);
         if (bytes.LongLength > limits.MaxFileBytes) return StaffEndpoints.Error(StaffKnowledgeTexts.MarkdownTooLarge(limits.MaxFileBytes), 413);
-        if (File.Exists(full) && !request.Overwrite) return StaffEndpoints.Error(StaffKnowledgeTexts.Exists(path), 409);
+        if (File.Exists(full) && !request.Overwrite) return StaffEndpoints.Error(ImportTexts.FileExists(path), 409);
 
         await host.Ready.WaitAsync(ct);
         var problems = ImportCheck.Check(path, markdown, await host.View.Index.GetDocumentsAsync(ct), limits);
         if (problems.Any(p => !p.IsWarning))
             return Results.Json(new { error = StaffKnowledgeTexts.HasProblems, problems = problems.Select(Problem.From) }, statusCode: 422);
 
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        // Written beside the target and moved over it, so the watcher never indexes half a file.
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        await File.WriteAllBytesAsync(temp, bytes, ct);
-        File.Move(temp, full, overwrite: true);
+        try
+        {
+            await KnowledgeFileWriter.WriteAsync(host.Folder, path, markdown, request.Overwrite, ct);
+        }
+        catch (IOException) when (File.Exists(full) && !request.Overwrite)
+        {
+            // Created meanwhile by someone else.
+            return StaffEndpoints.Error(ImportTexts.FileExists(path), 409);
+        }
         var worker = StaffEndpoints.Principal(http).Worker;
         RecordSave(http, worker, path, bytes.LongLength);
 

@@ -8,6 +8,5 @@ public static class StaffKnowledgeTexts
     public static string TooLarge(long max) => $"文件超过 {max / 1024 / 1024} MB 的上限，请拆分后再导入。";
     public const string BadBody = "请求内容应为 JSON：{\"path\": \"guides/…md\", \"markdown\": \"…\"}。";
     public static string MarkdownTooLarge(long max) => $"内容超过 {max / 1024} KB 的上限（Knowledge:MaxFileBytes），请拆分成几个文件。";
-    public static string Exists(string path) => $"知识库里已有 {path}；确认要覆盖时请勾选“覆盖同名文件”。";
     public const string HasProblems = "内容有问题，未保存；请按提示修改后再保存。";
 }
