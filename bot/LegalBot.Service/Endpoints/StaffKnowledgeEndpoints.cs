@@ -33,7 +33,7 @@ public static partial class StaffKnowledgeEndpoints
     }
 
     /// <summary>One file of the folder: indexed (id, kind, title, chunks) or not (then its problems say why).</summary>
-    public sealed record DocumentEntry(string? Id, string? Kind, string? Title, string Path, int Chunks, DateTimeOffset LastChange,
+    public sealed record DocumentEntry(string? Id, string? Kind, string? Title, string Path, int Chunks, DateTimeOffset? LastChange,
         bool Served, IReadOnlyList<Problem> Problems);
 
     public sealed record PreviewFile(string Path, string Kind, string Title, string Markdown, bool Exists, IReadOnlyList<Problem> Problems);
@@ -65,7 +65,7 @@ public static partial class StaffKnowledgeEndpoints
                 documents.Add(new DocumentEntry(null, kind, title, file.RelativePath, 0, lastChange, false, fileProblems));
             }
         }
-        documents.AddRange(listing.Refused.Select(r => new DocumentEntry(null, null, null, r.Path, 0, DateTimeOffset.MinValue, false, [Problem.From(r)])));
+        documents.AddRange(listing.Refused.Select(r => new DocumentEntry(null, null, null, r.Path, 0, null, false, [Problem.From(r)])));
         return Results.Json(new
         {
             lastRefresh = status.LastRefresh, documentCount = status.Documents, chunks = status.Chunks, problems = status.Problems,
