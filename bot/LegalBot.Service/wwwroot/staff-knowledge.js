@@ -14,6 +14,7 @@
     warning: '提示',
   };
 
+  const headers = ['文件', '类型', '标题', '条数', '最后修改', '问题'];
   let section, rows, summary, onlyProblems, file, preview, notice;
 
   const problemList = problems => el('ul', { className: 'problems' }, ...problems.map(p =>
@@ -38,7 +39,7 @@
       el('div', { className: 'toolbar' }, refresh, el('label', {}, onlyProblems, ' 只看有问题的')),
       summary,
       el('div', { className: 'scroll documents-scroll' }, el('table', { className: 'documents' },
-        el('thead', {}, el('tr', {}, ...['文件', '类型', '标题', '条数', '最后修改', '问题'].map(h => el('th', {}, h)))), rows)));
+        el('thead', {}, el('tr', {}, ...headers.map(h => el('th', {}, h)))), rows)));
   }
 
   async function list() {
@@ -50,9 +51,11 @@
     const shown = (onlyProblems.checked ? status.documents.filter(d => d.problems.length > 0) : status.documents)
       .map((d, i) => ({ d, i })).sort((a, b) => rank(a.d) - rank(b.d) || a.i - b.i).map(x => x.d);
     rows.replaceChildren(...shown.map(d => {
-      const tr = el('tr', { className: d.problems.some(p => !p.warning) ? 'broken' : '' },
-        cell(d.path), cell(kindNames[d.kind] || d.kind || ''), cell(d.title), cell(d.served ? d.chunks : texts.notServed),
-        cell(time(d.lastChange)), el('td', {}, problemList(d.problems)));
+      const cells = [cell(d.path), cell(kindNames[d.kind] || d.kind || ''), cell(d.title), cell(d.served ? d.chunks : texts.notServed),
+        cell(time(d.lastChange)), el('td', {}, problemList(d.problems))];
+      // On a phone each row is a card; the labels come from the headers.
+      cells.forEach((c, i) => { c.dataset.label = headers[i]; });
+      const tr = el('tr', { className: d.problems.some(p => !p.warning) ? 'broken' : '' }, ...cells);
       tr.dataset.path = d.path;
       return tr;
     }));
