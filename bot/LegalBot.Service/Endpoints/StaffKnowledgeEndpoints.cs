@@ -68,8 +68,12 @@ public static partial class StaffKnowledgeEndpoints
         documents.AddRange(listing.Refused.Select(r => new DocumentEntry(null, null, null, r.Path, 0, null, false, [Problem.From(r)])));
         return Results.Json(new
         {
-            lastRefresh = status.LastRefresh, documentCount = status.Documents, chunks = status.Chunks, problems = status.Problems,
-            lastError = status.LastError, documents,
+            lastRefresh = status.LastRefresh,
+            documentCount = status.Documents,
+            chunks = status.Chunks,
+            problems = status.Problems,
+            lastError = status.LastError,
+            documents,
         });
     }
 
