@@ -16,6 +16,9 @@ public static class LegalBotCli
                                                        build or update the index; prints counts, changes and time
                                                        (--rebuild: Qdrant only, a fresh collection switched in by alias)
           check DIR                                    validate a knowledge folder; prints path:line: message
+          import FILE… [--knowledge DIR] [--dry-run] [--overwrite]
+                                                       convert .md/.docx/.pdf/.xlsx into knowledge files, check them
+                                                       and write them (--dry-run: print what would be written)
           ask --knowledge DIR [--top N] "问题"          show the best articles/sections for a question
           eval --knowledge DIR --questions FILE [--json] [--split NAME] [--depth K]
                                                        retrieval metrics for a JSONL question set
@@ -47,6 +50,7 @@ public static class LegalBotCli
             {
                 "index" => await IndexCommand.RunAsync(new CliArguments(rest, Flags("rebuild")), stdout, stderr, cancellationToken).ConfigureAwait(false),
                 "check" => await CheckCommand.RunAsync(new CliArguments(rest, Flags()), stdout, stderr, cancellationToken).ConfigureAwait(false),
+                "import" => await ImportCommand.RunAsync(new CliArguments(rest, Flags("dry-run", "overwrite")), stdout, stderr, cancellationToken).ConfigureAwait(false),
                 "ask" => await AskCommand.RunAsync(new CliArguments(rest, Flags()), stdout, stderr, cancellationToken).ConfigureAwait(false),
                 "eval" => await EvalCommand.RunAsync(new CliArguments(rest, Flags("json", "misses", "verbose")), stdout, stderr, cancellationToken).ConfigureAwait(false),
                 "staff-key" => await StaffKeyCommand.RunAsync(new CliArguments(rest, Flags()), stdout, stderr, cancellationToken).ConfigureAwait(false),

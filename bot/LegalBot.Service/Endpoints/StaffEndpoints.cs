@@ -22,7 +22,6 @@ public static class StaffEndpoints
         // Personal data, or anything a worker does in the desk: a key, always.
         var casework = app.MapGroup("/api/staff").AddEndpointFilter((context, next) => Authorize(context, next, allowLocal: false));
 
-        staff.MapGet("/knowledge", (KnowledgeHost host) => Results.Json(host.Status));
         // Conversation ids never leave the server: staff see an opaque tag that groups one conversation's entries.
         staff.MapGet("/unanswered", async (IConversationStore store, int? limit, CancellationToken ct) =>
             Results.Json((await store.ListUnansweredAsync(Math.Clamp(limit ?? 100, 1, 1000), ct)).Select(q => new
@@ -49,6 +48,7 @@ public static class StaffEndpoints
         casework.MapStaffCases();
         casework.MapStaffAudit();
         casework.MapStaffStats();
+        staff.MapStaffKnowledge(casework);
     }
 
     /// <summary>The worker the request's key belongs to (set by the group filter).</summary>

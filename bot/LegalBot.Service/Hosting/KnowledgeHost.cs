@@ -33,6 +33,9 @@ public sealed partial class KnowledgeHost(IOptions<KnowledgeOptions> knowledge, 
 
     public KnowledgeStatus Status => _status;
 
+    /// <summary>The last refresh's problems with their files and lines (the desk lists them per document).</summary>
+    public IReadOnlyList<KnowledgeDiagnostic> Diagnostics { get; private set; } = [];
+
     /// <summary>The current retriever (swapped on every refresh).</summary>
     public KnowledgeRetriever Retriever => View.Retriever;
 
@@ -134,6 +137,7 @@ public sealed partial class KnowledgeHost(IOptions<KnowledgeOptions> knowledge, 
                 problems.Add($"reranking failed {failures - _rerankFailuresReported} time(s) since the last check, first-stage order kept: {reranker.LastProblem}");
                 _rerankFailuresReported = failures;
             }
+            Diagnostics = report.Diagnostics;
             _status = new KnowledgeStatus(DateTimeOffset.UtcNow, c.Documents, c.Chunks, problems, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
