@@ -46,6 +46,7 @@ public static class StaffEndpoints
             });
         });
         casework.MapStaffCases();
+        casework.MapStaffQuestions();
     }
 
     /// <summary>The worker the request's key belongs to (set by the group filter).</summary>
