@@ -34,6 +34,8 @@ public sealed class QuestionGroupingTests
         Assert.True(QuestionGrouper.Similarity("请问邻居占我家宅基地怎么办", "邻居占我家宅基地") >= QuestionGrouper.DefaultThreshold);
         Assert.True(QuestionGrouper.Similarity("老板拖欠工资怎么办", "房东不退押金怎么办") < 0.2);
         Assert.Equal(0, QuestionGrouper.Similarity("？", "工资"));
+        Assert.True(QuestionGrouper.Similarity("这事儿几天能办好", "这事儿几天能办好 我电话138****5678") >= QuestionGrouper.DefaultThreshold);
+        Assert.True(QuestionGrouper.Similarity("这事儿几天能办好", "这事儿几天能办好 我电话13812345678") >= QuestionGrouper.DefaultThreshold);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed record QuestionGroup(string Question, IReadOnlyList<AskedQuestion>
 /// the index uses (width, numerals, traditional characters folded; question scaffolding such as 请问/怎么办 removed),
 /// so "老板拖欠工资怎么办" and "请问老板拖欠我工资" land in one group. Pure: no I/O.
 /// </summary>
-public static class QuestionGrouper
+public static partial class QuestionGrouper
 {
     /// <summary>Questions at least this similar are one group (0.5: most content bigrams shared).</summary>
     public const double DefaultThreshold = 0.5;
@@ -63,11 +63,15 @@ public static class QuestionGrouper
         return (double)shared / (a.Bigrams.Count + b.Bigrams.Count - shared);
     }
 
+    [System.Text.RegularExpressions.GeneratedRegex(@"[0-9*＊]*[*＊][0-9*＊]*")]
+    private static partial System.Text.RegularExpressions.Regex MaskedNumber();
+
     private sealed record Shape(string Compact, HashSet<string> Bigrams)
     {
         public static Shape Of(string question)
         {
-            var core = StopPhrases.Remove(TextNormalizer.Normalize(question));
+            // Masked numbers (138****5678) are nobody's wording: as numerals they would make every bigram different.
+            var core = StopPhrases.Remove(TextNormalizer.Normalize(TextNormalizer.WithoutIdentifiers(MaskedNumber().Replace(question, " "))));
             return new Shape(core.Replace(" ", "", StringComparison.Ordinal), QueryCoverage.Bigrams(core));
         }
     }
