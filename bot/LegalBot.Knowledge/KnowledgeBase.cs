@@ -112,6 +112,13 @@ public sealed class KnowledgeBase : IDisposable
     }
 
     /// <summary>
+    /// Syncs the index with the folder only, keeping synonyms, scope and crisis models as they are: a staff edit
+    /// answers at once, and the next full <see cref="RefreshAsync"/> (the watcher's) brings the rest up to date.
+    /// </summary>
+    public Task<IndexRunReport> RefreshIndexAsync(CancellationToken cancellationToken) =>
+        new KnowledgeFolderIndexer(_index, Limits).RunAsync(Folder, cancellationToken);
+
+    /// <summary>
     /// For a read-only replica (another process indexes into the shared Qdrant collection): reloads synonyms
     /// and the office directory from what the index serves, without writing to it.
     /// </summary>

@@ -91,6 +91,17 @@ public abstract class ConversationStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_clarified_question_is_told_apart_from_an_unanswered_one_after_a_reopen()
+    {
+        var store = await OpenAsync();
+        await store.LogUnansweredAsync(new UnansweredQuestion("c1", "webchat", "不知道", 0.1, null, T0), CancellationToken.None);
+        await store.LogUnansweredAsync(new UnansweredQuestion("c2", "webchat", "反问了", 0.6, "matter-x#matter", T0.AddMinutes(1)) { Clarified = true },
+            CancellationToken.None);
+        var listed = await (await OpenAsync()).ListUnansweredAsync(10, CancellationToken.None);
+        Assert.Equal([("反问了", true), ("不知道", false)], listed.Select(q => (q.Question, q.Clarified)).ToArray());
+    }
+
+    [Fact]
     public async Task Purge_removes_what_is_older_than_the_cutoff()
     {
         var store = await OpenAsync();

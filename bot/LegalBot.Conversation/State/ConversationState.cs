@@ -43,6 +43,17 @@ public sealed record UnansweredQuestion(string ConversationId, string Channel, s
     public bool Clarified { get; init; }
 }
 
+/// <summary>The stored kind of an <see cref="UnansweredQuestion"/> (the <c>kind</c> column of the unanswered log).</summary>
+public static class UnansweredKinds
+{
+    public const string Unanswered = "unanswered";
+    public const string Clarified = "clarified";
+
+    public static string Of(UnansweredQuestion question) => question.Clarified ? Clarified : Unanswered;
+
+    public static bool IsClarified(string kind) => kind == Clarified;
+}
+
 public sealed record FeedbackRecord(string AnswerId, string ConversationId, bool Helpful, string Question,
     IReadOnlyList<string> Sources, DateTimeOffset CreatedAt);
 

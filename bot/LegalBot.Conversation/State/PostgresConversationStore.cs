@@ -26,6 +26,8 @@ public sealed class PostgresConversationStore(string connectionString, IFieldPro
         CREATE INDEX IF NOT EXISTS cv_answers_by_conversation ON cv_answers (conversation_id, created_at);
         CREATE INDEX IF NOT EXISTS cv_unanswered_by_conversation ON cv_unanswered (conversation_id, created_at);
         CREATE INDEX IF NOT EXISTS cv_feedback_by_conversation ON cv_feedback (conversation_id, created_at);
+        -- 'clarified' when the bot asked back rather than not knowing (群众提问 shows both).
+        ALTER TABLE cv_unanswered ADD COLUMN IF NOT EXISTS kind TEXT NOT NULL DEFAULT 'unanswered';
         """);
 
     public async Task<ConversationState?> GetStateAsync(string conversationId, CancellationToken cancellationToken)
@@ -68,12 +70,12 @@ public sealed class PostgresConversationStore(string connectionString, IFieldPro
     }
 
     public Task LogUnansweredAsync(UnansweredQuestion question, CancellationToken cancellationToken) => ExecuteAsync("""
-        INSERT INTO cv_unanswered (conversation_id, channel, question, best_score, best_source, created_at)
-        SELECT @conv, @channel, @q, @score, @source, @at
+        INSERT INTO cv_unanswered (conversation_id, channel, question, best_score, best_source, created_at, kind)
+        SELECT @conv, @channel, @q, @score, @source, @at, @kind
         WHERE (SELECT COUNT(*) FROM cv_unanswered WHERE conversation_id = @conv AND created_at >= @day) < @cap
         """, cancellationToken, ("conv", question.ConversationId), ("channel", question.Channel), ("q", PiiMasking.Mask(question.Question)),
         ("score", question.BestScore), ("source", (object?)question.BestSource ?? DBNull.Value), ("at", Utc(question.CreatedAt)),
-        ("day", Day(question.CreatedAt)), ("cap", (long)logEntriesPerDay));
+        ("day", Day(question.CreatedAt)), ("cap", (long)logEntriesPerDay), ("kind", UnansweredKinds.Of(question)));
 
     public Task RecordFeedbackAsync(FeedbackRecord feedback, CancellationToken cancellationToken) => ExecuteAsync("""
         INSERT INTO cv_feedback (answer_id, conversation_id, helpful, question, sources, created_at)
@@ -86,13 +88,13 @@ public sealed class PostgresConversationStore(string connectionString, IFieldPro
     public async Task<IReadOnlyList<UnansweredQuestion>> ListUnansweredAsync(int limit, CancellationToken cancellationToken)
     {
         await using var c = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = Command(c, "SELECT conversation_id, channel, question, best_score, best_source, created_at FROM cv_unanswered ORDER BY id DESC LIMIT @n",
+        await using var cmd = Command(c, "SELECT conversation_id, channel, question, best_score, best_source, created_at, kind FROM cv_unanswered ORDER BY id DESC LIMIT @n",
             ("n", (long)limit));
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var list = new List<UnansweredQuestion>();
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
             list.Add(new UnansweredQuestion(r.GetString(0), r.GetString(1), r.GetString(2), r.GetDouble(3), r.IsDBNull(4) ? null : r.GetString(4),
-                r.GetFieldValue<DateTimeOffset>(5)));
+                r.GetFieldValue<DateTimeOffset>(5)) { Clarified = UnansweredKinds.IsClarified(r.GetString(6)) });
         return list;
     }
 

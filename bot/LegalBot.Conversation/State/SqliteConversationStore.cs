@@ -70,11 +70,20 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
             CREATE INDEX IF NOT EXISTS feedback_by_conversation ON feedback (conversation_id, created_at);
             CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
             """, cancellationToken).ConfigureAwait(false);
+        await AddKindColumnAsync(c, cancellationToken).ConfigureAwait(false);
         if (marker is not null) await VerifyIdentityAsync(c, databasePath, marker, cancellationToken).ConfigureAwait(false);
         return store;
     }
 
     public const string MarkerName = "conversations";
+
+    // Databases from before clarified questions were told apart get the column (SQLite has no ADD COLUMN IF NOT EXISTS).
+    private static async Task AddKindColumnAsync(SqliteConnection c, CancellationToken cancellationToken)
+    {
+        await using var probe = Command(c, "SELECT COUNT(*) FROM pragma_table_info('unanswered') WHERE name = 'kind'");
+        if (Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) == 0)
+            await ExecuteAsync(c, "ALTER TABLE unanswered ADD COLUMN kind TEXT NOT NULL DEFAULT 'unanswered';", cancellationToken).ConfigureAwait(false);
+    }
 
     private static async Task VerifyIdentityAsync(SqliteConnection c, string databasePath, StoreMarker marker, CancellationToken cancellationToken)
     {
@@ -157,12 +166,12 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
     public async Task LogUnansweredAsync(UnansweredQuestion question, CancellationToken cancellationToken)
     {
         await WriteAsync("""
-            INSERT INTO unanswered (conversation_id, channel, question, best_score, best_source, created_at)
-            SELECT $conv, $channel, $q, $score, $source, $at
+            INSERT INTO unanswered (conversation_id, channel, question, best_score, best_source, created_at, kind)
+            SELECT $conv, $channel, $q, $score, $source, $at, $kind
             WHERE (SELECT COUNT(*) FROM unanswered WHERE conversation_id = $conv AND created_at >= $day) < $cap
             """, [("$conv", question.ConversationId), ("$channel", question.Channel), ("$q", PiiMasking.Mask(question.Question)),
             ("$score", question.BestScore), ("$source", (object?)question.BestSource ?? DBNull.Value), ("$at", Iso(question.CreatedAt)),
-            ("$day", Day(question.CreatedAt)), ("$cap", _logCap)], cancellationToken);
+            ("$day", Day(question.CreatedAt)), ("$cap", _logCap), ("$kind", UnansweredKinds.Of(question))], cancellationToken);
     }
 
     public async Task RecordFeedbackAsync(FeedbackRecord feedback, CancellationToken cancellationToken)
@@ -179,11 +188,12 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
     public async Task<IReadOnlyList<UnansweredQuestion>> ListUnansweredAsync(int limit, CancellationToken cancellationToken)
     {
         await using var c = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = Command(c, "SELECT conversation_id, channel, question, best_score, best_source, created_at FROM unanswered ORDER BY id DESC LIMIT $n", ("$n", limit));
+        await using var cmd = Command(c, "SELECT conversation_id, channel, question, best_score, best_source, created_at, kind FROM unanswered ORDER BY id DESC LIMIT $n", ("$n", limit));
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var list = new List<UnansweredQuestion>();
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
-            list.Add(new UnansweredQuestion(r.GetString(0), r.GetString(1), r.GetString(2), r.GetDouble(3), r.IsDBNull(4) ? null : r.GetString(4), Parse(r.GetString(5))));
+            list.Add(new UnansweredQuestion(r.GetString(0), r.GetString(1), r.GetString(2), r.GetDouble(3), r.IsDBNull(4) ? null : r.GetString(4), Parse(r.GetString(5)))
+            { Clarified = UnansweredKinds.IsClarified(r.GetString(6)) });
         return list;
     }
 

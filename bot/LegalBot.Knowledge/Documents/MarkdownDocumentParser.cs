@@ -119,6 +119,10 @@ public static partial class MarkdownDocumentParser
             : kind == DocumentKind.Regulation && body.Articles.Count > 0
             ? BuildArticleChunks(docId, part, body, path, diagnostics)
             : BuildSectionChunks(docId, body);
+        // Sections and articles take citizens' wordings from the front matter (a matter has its 常见问法 list).
+        if (matter is null)
+            chunks = ChunkQuestions.Attach(chunks, frontMatterYaml, frontMatterLine, path, diagnostics,
+                (c, questions) => ChunkHash(c.ArticleLabel, c.HeadingPath, c.Text, questions, c.ArticleReferences));
         return diagnostics.Count > 0 ? new ParseResult(null, diagnostics) : new ParseResult(new KnowledgeDocument(info, chunks), diagnostics);
     }
 

@@ -79,6 +79,12 @@ public sealed class ScopeModel
                         if (c.HeadingPath.Count > 0) examples.Add(new(d.Title + " " + c.HeadingPath[^1], true));
                         break;
                 }
+                // Wordings staff attached to a section or article (front matter questions:) are in scope by definition.
+                if (d.Kind != DocumentKind.Matter && c.QuestionVariants.Count > 0)
+                {
+                    examples.AddRange(c.QuestionVariants.Select(q => new LabelledText(q, true)));
+                    wordings.AddRange(c.QuestionVariants);
+                }
             }
         }
         // The terms also in the question frames everyday examples use ("什么是内卷"), so the frame itself is not taken for everyday talk.

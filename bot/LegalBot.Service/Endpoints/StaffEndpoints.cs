@@ -49,6 +49,7 @@ public static class StaffEndpoints
         casework.MapStaffAudit();
         casework.MapStaffStats();
         staff.MapStaffKnowledge(casework);
+        casework.MapStaffQuestions();
     }
 
     /// <summary>The worker the request's key belongs to (set by the group filter).</summary>

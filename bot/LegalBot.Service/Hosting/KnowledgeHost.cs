@@ -53,6 +53,30 @@ public sealed partial class KnowledgeHost(IOptions<KnowledgeOptions> knowledge, 
 
     public Task Ready => _ready.Task;
 
+    /// <summary>The file limits the folder is read with (staff edits are checked against the same).</summary>
+    public KnowledgeLimits Limits => _kb?.Limits ?? KnowledgeLimits.Default;
+
+    /// <summary>
+    /// Re-indexes the folder now, without waiting for the watcher's quiet period: after a staff edit through the
+    /// desk the change must answer at once. Only the index is synced (the full reload of synonyms, scope and crisis
+    /// models takes seconds); the watcher's refresh that the write triggers brings those up to date right after.
+    /// Other instances see the file through their own watchers; a read-only replica waits for its writer.
+    /// </summary>
+    public async Task RefreshNowAsync(CancellationToken cancellationToken)
+    {
+        if (!index.Value.Writer || _kb is null) return;
+        await _refreshing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            foreach (var d in (await _kb.RefreshIndexAsync(cancellationToken).ConfigureAwait(false)).Diagnostics) LogProblem(d.ToString());
+        }
+        finally
+        {
+            _refreshing.Release();
+        }
+        _changes.Writer.TryWrite(true);
+    }
+
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         var folder = Path.GetFullPath(knowledge.Value.Path);
@@ -112,7 +136,23 @@ public sealed partial class KnowledgeHost(IOptions<KnowledgeOptions> knowledge, 
 
     private void OnChange(object sender, FileSystemEventArgs e) => _changes.Writer.TryWrite(true);
 
+    private readonly SemaphoreSlim _refreshing = new(1, 1);
+
     private async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        // One refresh at a time: the watcher loop and a desk edit may both ask.
+        await _refreshing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await RefreshOnceAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _refreshing.Release();
+        }
+    }
+
+    private async Task RefreshOnceAsync(CancellationToken cancellationToken)
     {
         try
         {
