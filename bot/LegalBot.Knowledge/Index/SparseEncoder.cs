@@ -23,6 +23,27 @@ public sealed record Bm25Parameters(
     float QuestionB = 0f)
 {
     public static Bm25Parameters Default { get; } = new();
+
+    /// <summary>The weight of field <paramref name="field"/> (an <see cref="AnalyzedChunk"/> field index).</summary>
+    public float FieldWeight(int field) => field switch
+    {
+        AnalyzedChunk.Title => TitleWeight,
+        AnalyzedChunk.Heading => HeadingWeight,
+        AnalyzedChunk.Lead => LeadWeight,
+        AnalyzedChunk.Rest => RestWeight,
+        AnalyzedChunk.Questions => QuestionWeight,
+        _ => throw new ArgumentOutOfRangeException(nameof(field)),
+    };
+
+    /// <summary>The length-normalisation strength b of a field (titles and headings are not normalised).</summary>
+    public float FieldB(int field) => field switch
+    {
+        AnalyzedChunk.Title or AnalyzedChunk.Heading => 0f,
+        AnalyzedChunk.Lead => LeadB,
+        AnalyzedChunk.Rest => RestB,
+        AnalyzedChunk.Questions => QuestionB,
+        _ => throw new ArgumentOutOfRangeException(nameof(field)),
+    };
 }
 
 /// <summary>Per-field term frequencies of one chunk (the part of BM25F that depends on the chunk alone).</summary>
@@ -67,21 +88,34 @@ public sealed class SparseEncoder(Tokenizer tokenizer, Bm25Parameters parameters
     /// <summary>Average length of each field over a corpus (what BM25F normalises by).</summary>
     public static float[] AverageLengths(IReadOnlyCollection<AnalyzedChunk> chunks)
     {
+        var sums = new long[AnalyzedChunk.FieldCount];
+        foreach (var c in chunks)
+            for (var f = 0; f < sums.Length; f++) sums[f] += c.FieldLengths[f];
+        return AverageLengths(sums, chunks.Count);
+    }
+
+    /// <summary>Average field lengths from running totals (what an incrementally updated index keeps).</summary>
+    public static float[] AverageLengths(ReadOnlySpan<long> lengthSums, long chunkCount)
+    {
         var avg = new float[AnalyzedChunk.FieldCount];
-        if (chunks.Count == 0) return [1, 1, 1, 1, 1];
-        for (var f = 0; f < avg.Length; f++) avg[f] = Math.Max(1f, (float)chunks.Average(c => c.FieldLengths[f]));
+        if (chunkCount == 0) return [1, 1, 1, 1, 1];
+        for (var f = 0; f < avg.Length; f++) avg[f] = Math.Max(1f, (float)((double)lengthSums[f] / chunkCount));
         return avg;
+    }
+
+    /// <summary>BM25F factor of one field: w_f / (1 − b_f + b_f·len_f/avgLen_f).</summary>
+    public float FieldNorm(int field, int length, float averageLength)
+    {
+        var b = Parameters.FieldB(field);
+        return Parameters.FieldWeight(field) / (1 - b + b * length / averageLength);
     }
 
     /// <summary>The chunk's sparse vector: term → document-side weight (before IDF).</summary>
     public Dictionary<string, float> Encode(AnalyzedChunk chunk, float[] averageLengths)
     {
         var p = Parameters;
-        Span<float> weights = [p.TitleWeight, p.HeadingWeight, p.LeadWeight, p.RestWeight, p.QuestionWeight];
-        Span<float> bs = [0f, 0f, p.LeadB, p.RestB, p.QuestionB];
         Span<float> norm = stackalloc float[AnalyzedChunk.FieldCount];
-        for (var f = 0; f < norm.Length; f++)
-            norm[f] = weights[f] / (1 - bs[f] + bs[f] * chunk.FieldLengths[f] / averageLengths[f]);
+        for (var f = 0; f < norm.Length; f++) norm[f] = FieldNorm(f, chunk.FieldLengths[f], averageLengths[f]);
 
         var pseudo = new Dictionary<string, float>(StringComparer.Ordinal);
         for (var f = 0; f < AnalyzedChunk.FieldCount; f++)
