@@ -69,74 +69,90 @@ internal sealed class IndexSegment
     public int TermCount => _terms.Count;
     public int PostingCount => _postingChunk.Length;
 
-    /// <summary>Analyses the documents (in parallel: it is most of the cost) and builds their postings.</summary>
+    /// <summary>
+    /// Tokenizes the documents' chunks and builds their postings. Tokens go straight to term ids (no per-chunk
+    /// dictionaries), counted exactly as <see cref="SparseEncoder.Analyze"/> counts them.
+    /// </summary>
     public static IndexSegment Build(IReadOnlyList<IndexedDocument> documents, SparseEncoder encoder, CancellationToken cancellationToken = default)
     {
-        var analyzed = new AnalyzedChunk[documents.Count][];
-        Parallel.For(0, documents.Count, new ParallelOptions { CancellationToken = cancellationToken }, d =>
-        {
-            var doc = documents[d].Document;
-            var chunks = new AnalyzedChunk[doc.Chunks.Count];
-            for (var c = 0; c < chunks.Length; c++) chunks[c] = encoder.Analyze(doc.Chunks[c], doc.Info);
-            analyzed[d] = chunks;
-        });
-        return Build(documents, analyzed, encoder.Parameters);
-    }
-
-    /// <summary>Builds a segment from already analysed chunks, aligned with <paramref name="documents"/>.</summary>
-    public static IndexSegment Build(IReadOnlyList<IndexedDocument> documents, AnalyzedChunk[][] analyzed, Bm25Parameters parameters)
-    {
-        var chunkCount = analyzed.Sum(a => a.Length);
+        var chunkCount = documents.Sum(d => d.Document.Chunks.Count);
         var chunks = new KnowledgeChunk[chunkCount];
         var chunkDocument = new int[chunkCount];
         var chunkPosition = new int[chunkCount];
         var fieldLengths = new int[chunkCount * Fields];
         Span<bool> indexed = stackalloc bool[Fields];
-        for (var f = 0; f < Fields; f++) indexed[f] = parameters.FieldWeight(f) != 0;
+        for (var f = 0; f < Fields; f++) indexed[f] = encoder.Parameters.FieldWeight(f) != 0;
 
-        // Chunk-major pass: merge each chunk's fields per term, then scatter term-major.
+        // Chunk-major pass: count each chunk's terms per field, then scatter term-major.
         var terms = new Dictionary<string, int>(StringComparer.Ordinal);
+        var lastChunk = new List<int>();   // per term: 1 + the last chunk it was seen in
+        var slotOf = new List<int>();      // per term: its slot in the current chunk
         var rawTerm = new List<int>(chunkCount * 64);
         var rawMask = new List<byte>(chunkCount * 64);
         var rawTf = new List<float>(chunkCount * 72);
         var rawChunkStart = new int[chunkCount + 1];
-        var local = new Dictionary<int, int>();
-        var localMask = new List<byte>();
-        var localTf = new List<float[]>();
+        var slotTerm = new List<int>();
+        var slotMask = new List<byte>();
+        var slotTf = new List<float[]>();
         var c = 0;
-        for (var d = 0; d < analyzed.Length; d++)
+        // Tokenizing is half the work: the next document is tokenized on another core while this one is counted.
+        List<string>[][] TokenizeDocument(int d)
         {
-            for (var p = 0; p < analyzed[d].Length; p++, c++)
+            var doc = documents[d].Document;
+            return doc.Chunks.Select(chunk => encoder.Tokenize(chunk, doc.Info)).ToArray();
+        }
+        var ahead = documents.Count > 0 ? Task.Run(() => TokenizeDocument(0), cancellationToken) : null;
+        for (var d = 0; d < documents.Count; d++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var doc = documents[d].Document;
+            var tokens = ahead!.GetAwaiter().GetResult();
+            var following = d + 1;
+            ahead = following < documents.Count ? Task.Run(() => TokenizeDocument(following), cancellationToken) : null;
+            for (var p = 0; p < doc.Chunks.Count; p++, c++)
             {
-                var a = analyzed[d][p];
-                chunks[c] = a.Chunk;
+                chunks[c] = doc.Chunks[p];
                 chunkDocument[c] = d;
                 chunkPosition[c] = p;
-                local.Clear();
-                localMask.Clear();
+                slotTerm.Clear();
+                slotMask.Clear();
+                var fields = tokens[p];
                 for (var f = 0; f < Fields; f++)
                 {
-                    fieldLengths[c * Fields + f] = a.FieldLengths[f];
+                    fieldLengths[c * Fields + f] = fields[f].Count;
                     if (!indexed[f]) continue;
-                    foreach (var (term, tf) in a.FieldFrequencies[f])
+                    foreach (var term in fields[f])
                     {
-                        if (!terms.TryGetValue(term, out var id)) terms.Add(term, id = terms.Count);
-                        if (!local.TryGetValue(id, out var slot))
+                        if (!terms.TryGetValue(term, out var id))
                         {
-                            local.Add(id, slot = localMask.Count);
-                            localMask.Add(0);
-                            if (slot == localTf.Count) localTf.Add(new float[Fields]);
+                            terms.Add(term, id = terms.Count);
+                            lastChunk.Add(0);
+                            slotOf.Add(0);
                         }
-                        localMask[slot] |= (byte)(1 << f);
-                        localTf[slot][f] = tf;
+                        int slot;
+                        if (lastChunk[id] != c + 1)
+                        {
+                            lastChunk[id] = c + 1;
+                            slotOf[id] = slot = slotTerm.Count;
+                            slotTerm.Add(id);
+                            slotMask.Add(0);
+                            if (slot == slotTf.Count) slotTf.Add(new float[Fields]);
+                            Array.Clear(slotTf[slot]);
+                        }
+                        else
+                        {
+                            slot = slotOf[id];
+                        }
+                        slotMask[slot] |= (byte)(1 << f);
+                        slotTf[slot][f] += 1;
                     }
                 }
-                foreach (var (id, slot) in local)
+                for (var slot = 0; slot < slotTerm.Count; slot++)
                 {
-                    rawTerm.Add(id);
-                    rawMask.Add(localMask[slot]);
-                    var tfs = localTf[slot];
-                    for (var m = (uint)localMask[slot]; m != 0; m &= m - 1) rawTf.Add(tfs[BitOperations.TrailingZeroCount(m)]);
+                    rawTerm.Add(slotTerm[slot]);
+                    rawMask.Add(slotMask[slot]);
+                    var tfs = slotTf[slot];
+                    for (var m = (uint)slotMask[slot]; m != 0; m &= m - 1) rawTf.Add(tfs[BitOperations.TrailingZeroCount(m)]);
                 }
                 rawChunkStart[c + 1] = rawTerm.Count;
             }
@@ -145,10 +161,10 @@ internal sealed class IndexSegment
         var termCount = terms.Count;
         var postingStart = new int[termCount + 1];
         var tfStart = new int[termCount + 1];
-        foreach (var (id, mask) in rawTerm.Zip(rawMask))
+        for (var k = 0; k < rawTerm.Count; k++)
         {
-            postingStart[id + 1]++;
-            tfStart[id + 1] += BitOperations.PopCount(mask);
+            postingStart[rawTerm[k] + 1]++;
+            tfStart[rawTerm[k] + 1] += BitOperations.PopCount(rawMask[k]);
         }
         for (var t = 0; t < termCount; t++)
         {

@@ -73,6 +73,13 @@ public sealed class SparseEncoder(Tokenizer tokenizer, Bm25Parameters parameters
 
     public AnalyzedChunk Analyze(KnowledgeChunk chunk, DocumentInfo document)
     {
+        var fields = Tokenize(chunk, document);
+        return new AnalyzedChunk(chunk, document, fields.Select(Count).ToArray(), fields.Select(f => f.Count).ToArray());
+    }
+
+    /// <summary>The tokens of each field of a chunk (<see cref="AnalyzedChunk.Title"/> … <see cref="AnalyzedChunk.Questions"/>).</summary>
+    public List<string>[] Tokenize(KnowledgeChunk chunk, DocumentInfo document)
+    {
         var titleText = document.Part is null ? document.Title : document.Title + " " + document.Part;
         var headings = document.Part is null ? chunk.HeadingPath : chunk.HeadingPath.Where(h => h != document.Part);
         var newline = chunk.Text.IndexOf('\n', StringComparison.Ordinal);
@@ -81,8 +88,8 @@ public sealed class SparseEncoder(Tokenizer tokenizer, Bm25Parameters parameters
         // A statute's headings are broad chapter names and stay in the heading field.
         if (chunk.ArticleLabel is null && chunk.HeadingPath.Count > 0) lead = chunk.HeadingPath[^1] + " " + lead;
         var rest = newline < 0 ? "" : chunk.Text[(newline + 1)..];
-        var fields = new[] { titleText, string.Join(' ', headings), lead, rest, string.Join('\n', chunk.QuestionVariants) }.Select(Tokenizer.Analyze).ToArray();
-        return new AnalyzedChunk(chunk, document, fields.Select(Count).ToArray(), fields.Select(f => f.Count).ToArray());
+        return [Tokenizer.Analyze(titleText), Tokenizer.Analyze(string.Join(' ', headings)), Tokenizer.Analyze(lead),
+            Tokenizer.Analyze(rest), Tokenizer.Analyze(string.Join('\n', chunk.QuestionVariants))];
     }
 
     /// <summary>Average length of each field over a corpus (what BM25F normalises by).</summary>
