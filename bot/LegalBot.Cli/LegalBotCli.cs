@@ -23,7 +23,8 @@ public static class LegalBotCli
           eval --knowledge DIR --questions FILE [--json] [--split NAME] [--depth K]
                                                        retrieval metrics for a JSONL question set
                                                        (--depth: also hit@K, the recall a reranker can work with)
-          bench --knowledge DIR [--questions FILE]     index and query timings, peak memory
+          bench --knowledge DIR [--questions FILE] [--scale N] [--keep DIR]
+                                                       index and query timings, peak memory (--scale: an N× corpus)
           staff-key --office ID|* [--worker NAME] [--knowledge DIR] [--env FILE | --index N]
                                                        a new staff API key and its hashed configuration entry; the office
                                                        must be in DIR/offices; --env appends it at the next free index

@@ -102,13 +102,15 @@ public class IndexTests
     {
         using var k = new TempKnowledge();
         k.Write("guides/wages.md", Wages);
-        Directory.CreateDirectory(k.Data);
-        await File.WriteAllTextAsync(Path.Combine(k.Data, "knowledge-index.json"), "{ not json");
-        using var kb = await OpenAsync(k);
-        Assert.NotNull(kb.EmbeddedIndex!.LoadProblem);
-        var report = await kb.RefreshAsync(CancellationToken.None);
+        using (var kb = await OpenAsync(k)) await kb.RefreshAsync(CancellationToken.None);
+        var stored = Assert.Single(Directory.GetFiles(Path.Combine(k.Data, "knowledge-index")));
+        await File.WriteAllTextAsync(stored, "{ not json");
+        using var reopened = await OpenAsync(k);
+        Assert.NotNull(reopened.EmbeddedIndex!.LoadProblem);
+        var report = await reopened.RefreshAsync(CancellationToken.None);
         Assert.Equal(1, report.Changes.Added);
-        Assert.Empty(Directory.GetFiles(k.Data, "*.tmp-*"));
+        Assert.Empty(Directory.GetFiles(k.Data, "*.tmp-*", SearchOption.AllDirectories));
+        Assert.Contains("劳动仲裁", (await reopened.SearchAsync("拖欠工资")).Best!.Chunk.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -119,10 +121,10 @@ public class IndexTests
         using var kb = await OpenAsync(k);
         await kb.RefreshAsync(CancellationToken.None);
         k.Write("guides/divorce.md", Divorce);
-        // Make the persisted file impossible to replace: the update must fail as a whole.
-        var indexFile = Path.Combine(k.Data, "knowledge-index.json");
-        File.Delete(indexFile);
-        Directory.CreateDirectory(indexFile);
+        // Make the store impossible to write: the update must fail as a whole.
+        var store = Path.Combine(k.Data, "knowledge-index");
+        Directory.Delete(store, recursive: true);
+        await File.WriteAllTextAsync(store, "");
         await Assert.ThrowsAnyAsync<IOException>(() => kb.RefreshAsync(CancellationToken.None));
         Assert.Single(await kb.Index.GetDocumentsAsync(CancellationToken.None));
         Assert.Empty((await kb.SearchAsync("结婚证 户口簿")).Hits);
@@ -165,7 +167,7 @@ public class IndexTests
         var doc = MarkdownParserFixture.Statute();
         var encoder = SparseEncoder.Default;
         var analyzed = doc.Chunks.Select(c => encoder.Analyze(c, doc.Info)).ToList();
-        var snapshot = IndexSnapshot.Build(analyzed, encoder);
+        var snapshot = IndexSnapshot.Create(encoder).Apply([new IndexedDocument(doc, null)], []);
         var query = new QueryAnalyzer(SynonymTable.Empty).Analyze("经济困难申请法律援助");
         var hits = snapshot.Search(query.Sparse, null, 10);
         var avg = SparseEncoder.AverageLengths(analyzed);

@@ -5,8 +5,9 @@ namespace LegalBot.Knowledge.Index;
 
 /// <summary>
 /// The default, in-process index: BM25F over character n-grams, persisted under a data directory.
-/// Updates are incremental (only upserted documents are re-analysed), built aside and swapped atomically;
-/// searches run lock-free against the current snapshot.
+/// Updates are incremental: a changed document is analysed into a new small segment, its old version is
+/// marked deleted, and corpus statistics are adjusted by that document alone (see <see cref="IndexSnapshot"/>).
+/// Each update yields a new snapshot that is swapped in atomically; searches run lock-free against the current one.
 /// </summary>
 public sealed class EmbeddedIndex : IKnowledgeIndex, IDisposable
 {
@@ -14,17 +15,14 @@ public sealed class EmbeddedIndex : IKnowledgeIndex, IDisposable
     private readonly IndexStore? _store;
     private readonly ChunkEmbedder? _embedder;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    // Writer-owned state: the analysed chunks (and embeddings) of every document, reused across updates.
-    private Dictionary<string, Entry> _documents = new(StringComparer.Ordinal);
-    private volatile IndexSnapshot _snapshot = IndexSnapshot.Empty;
-
-    private sealed record Entry(KnowledgeDocument Document, AnalyzedChunk[] Chunks, float[][]? Vectors);
+    private volatile IndexSnapshot _snapshot;
 
     private EmbeddedIndex(SparseEncoder encoder, IndexStore? store, ChunkEmbedder? embedder)
     {
         _encoder = encoder;
         _store = store;
         _embedder = embedder;
+        _snapshot = IndexSnapshot.Create(encoder);
     }
 
     public SparseEncoder Encoder => _encoder;
@@ -32,8 +30,10 @@ public sealed class EmbeddedIndex : IKnowledgeIndex, IDisposable
     /// <summary>A problem met while loading the persisted index (it is then rebuilt from the folder), or null.</summary>
     public string? LoadProblem { get; private set; }
 
-    public int ChunkCount => _snapshot.Chunks.Length;
-    public int TermCount => _snapshot.TermCount;
+    public int ChunkCount => _snapshot.ChunkCount;
+
+    /// <summary>How many segments the index is split into now (merged logarithmically as updates come in).</summary>
+    public int SegmentCount => _snapshot.SegmentCount;
 
     /// <summary>Opens the index stored in <paramref name="dataDirectory"/>, or an in-memory one when it is null.</summary>
     /// <param name="embedder">Dense embeddings for hybrid search, or null for sparse only.</param>
@@ -45,8 +45,9 @@ public sealed class EmbeddedIndex : IKnowledgeIndex, IDisposable
         {
             var (documents, problem) = await index._store.LoadAsync(cancellationToken).ConfigureAwait(false);
             index.LoadProblem = problem;
-            foreach (var d in documents) index._documents[d.Info.Id] = await index.CreateEntryAsync(d, cancellationToken).ConfigureAwait(false);
-            index._snapshot = Build(index._documents, index._encoder);
+            var entries = new List<IndexedDocument>(documents.Count);
+            foreach (var d in documents) entries.Add(await index.CreateEntryAsync(d, cancellationToken).ConfigureAwait(false));
+            index._snapshot = index._snapshot.Apply(entries, [], cancellationToken);
             if (embedder is not null) await embedder.Cache.SaveAsync(cancellationToken).ConfigureAwait(false);
         }
         return index;
@@ -73,16 +74,19 @@ public sealed class EmbeddedIndex : IKnowledgeIndex, IDisposable
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            // Work on a copy: if anything below throws, the served snapshot and writer state stay as they were.
-            var next = new Dictionary<string, Entry>(_documents, StringComparer.Ordinal);
+            // Work aside: if anything below throws, the served snapshot stays as it was.
+            var current = _snapshot;
+            var upserts = new Dictionary<string, IndexedDocument>(StringComparer.Ordinal);
+            var deletes = new HashSet<string>(StringComparer.Ordinal);
             int added = 0, changed = 0, removed = 0;
             foreach (var id in batch.Deletes)
             {
-                if (next.Remove(id)) removed++;
+                if (current.Find(id) is not null && deletes.Add(id)) removed++;
             }
             foreach (var doc in batch.Upserts)
             {
-                if (next.TryGetValue(doc.Info.Id, out var old))
+                var old = deletes.Contains(doc.Info.Id) ? null : current.Find(doc.Info.Id);
+                if (old is not null)
                 {
                     if (old.Document.Info.FileHash == doc.Info.FileHash && old.Document.Info.SourcePath == doc.Info.SourcePath) continue;
                     changed++;
@@ -91,32 +95,31 @@ public sealed class EmbeddedIndex : IKnowledgeIndex, IDisposable
                 {
                     added++;
                 }
-                next[doc.Info.Id] = await CreateEntryAsync(doc, cancellationToken).ConfigureAwait(false);
+                upserts[doc.Info.Id] = await CreateEntryAsync(doc, cancellationToken).ConfigureAwait(false);
             }
             var embedded = false;
             if (_embedder is not null)
             {
                 // Documents indexed while the endpoint was down get their vectors as soon as it answers again.
-                foreach (var (id, entry) in next.Where(kv => kv.Value.Vectors is null).ToList())
+                foreach (var entry in current.AllDocuments.Where(e => e.Vectors is null && !deletes.Contains(e.Id) && !upserts.ContainsKey(e.Id)).OrderBy(e => e.Id, StringComparer.Ordinal).ToList())
                 {
                     var retried = await CreateEntryAsync(entry.Document, cancellationToken).ConfigureAwait(false);
                     if (retried.Vectors is null) break;
-                    next[id] = retried;
+                    upserts[entry.Id] = retried;
                     embedded = true;
                 }
                 await _embedder.Cache.SaveAsync(cancellationToken).ConfigureAwait(false);
             }
             if (added + changed + removed > 0 || embedded)
             {
-                var snapshot = Build(next, _encoder);
+                var snapshot = current.Apply(upserts.Values, deletes, cancellationToken);
                 if (_store is not null)
                 {
-                    await _store.SaveAsync(next.Values.Select(v => v.Document).OrderBy(d => d.Info.Id, StringComparer.Ordinal).ToList(), cancellationToken).ConfigureAwait(false);
+                    await _store.SaveAsync(upserts.Values.Select(u => u.Document).ToList(), deletes, cancellationToken).ConfigureAwait(false);
                 }
-                _documents = next;
                 _snapshot = snapshot;
             }
-            return new IndexChangeSummary(added, changed, removed, _documents.Count, _snapshot.Chunks.Length);
+            return new IndexChangeSummary(added, changed, removed, _snapshot.DocumentCount, _snapshot.ChunkCount);
         }
         finally
         {
@@ -130,9 +133,8 @@ public sealed class EmbeddedIndex : IKnowledgeIndex, IDisposable
         return Task.FromResult<IReadOnlyList<ChunkHit>>(_snapshot.Search(query, filter, top));
     }
 
-    private async Task<Entry> CreateEntryAsync(KnowledgeDocument d, CancellationToken cancellationToken)
+    private async Task<IndexedDocument> CreateEntryAsync(KnowledgeDocument d, CancellationToken cancellationToken)
     {
-        var analyzed = d.Chunks.Select(c => _encoder.Analyze(c, d.Info)).ToArray();
         float[][]? vectors = null;
         if (_embedder is not null)
         {
@@ -147,15 +149,7 @@ public sealed class EmbeddedIndex : IKnowledgeIndex, IDisposable
                 EmbeddingProblem = ex.Message;
             }
         }
-        return new Entry(d, analyzed, vectors);
-    }
-
-    private static IndexSnapshot Build(Dictionary<string, Entry> documents, SparseEncoder encoder)
-    {
-        var ordered = documents.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value).ToList();
-        var chunks = ordered.SelectMany(e => e.Chunks).ToList();
-        var vectors = ordered.Count > 0 && ordered.TrueForAll(e => e.Vectors is not null) ? ordered.SelectMany(e => e.Vectors!).ToList() : null;
-        return IndexSnapshot.Build(chunks, encoder, vectors);
+        return new IndexedDocument(d, vectors);
     }
 
     public void Dispose() => _writeLock.Dispose();

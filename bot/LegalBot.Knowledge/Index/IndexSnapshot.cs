@@ -1,149 +1,238 @@
+using System.Buffers;
 using LegalBot.Knowledge.Documents;
 
 namespace LegalBot.Knowledge.Index;
 
 /// <summary>
-/// An immutable inverted index over analysed chunks. Built aside and swapped in whole, so readers never
-/// see a half-applied update. Postings hold the document-side sparse weight; search multiplies by
-/// query weight × IDF.
+/// An immutable view of the index: a list of segments with their deletions, and the corpus statistics
+/// (chunk count, document frequencies, average field lengths) over the live chunks. Readers search it
+/// lock-free; the writer derives the next snapshot with <see cref="Apply"/>, which builds a segment for the
+/// changed documents only and shares every other segment. Rankings equal those of one index built from
+/// scratch over the same documents: scores use the same statistics and arithmetic, and ties are broken by
+/// the chunk's position in document-id order, as a full build numbers them.
 /// </summary>
 internal sealed class IndexSnapshot
 {
-    public static readonly IndexSnapshot Empty = Build([], SparseEncoder.Default);
+    /// <summary>Merge the newest segment into the one before it while that is at most this many times larger.</summary>
+    internal const int MergeFactor = 2;
 
-    private readonly Dictionary<string, int> _termIds;
-    private readonly int[][] _postingChunks;
-    private readonly float[][] _postingWeights;
-    private readonly float[] _idf;
+    private readonly SparseEncoder _encoder;
+    private readonly SegmentView[] _views;
+    private readonly float[][] _norms;
+    // Per view, per segment-local document: the global number of its first chunk (-1 when deleted).
+    private readonly int[][] _firstChunk;
+    private readonly Dictionary<string, (int View, int Document)> _locations;
 
-    // Unit-length embeddings aligned with Chunks, or null when embeddings are off.
-    private readonly float[][]? _vectors;
-
-    private IndexSnapshot(AnalyzedChunk[] chunks, Dictionary<string, int> termIds, int[][] postingChunks,
-        float[][] postingWeights, float[] idf, Dictionary<string, KnowledgeChunk[]> byDocument, DocumentInfo[] documents, float[][]? vectors)
+    private IndexSnapshot(SparseEncoder encoder, SegmentView[] views)
     {
-        Chunks = chunks;
-        _vectors = vectors;
-        _termIds = termIds;
-        _postingChunks = postingChunks;
-        _postingWeights = postingWeights;
-        _idf = idf;
-        ChunksByDocument = byDocument;
-        Documents = documents;
+        _encoder = encoder;
+        _views = views;
+        var sums = new long[AnalyzedChunk.FieldCount];
+        var max = new int[AnalyzedChunk.FieldCount];
+        var live = new List<(string Id, int View, int Document)>();
+        foreach (var (view, v) in views.Select((x, i) => (x, i)))
+        {
+            ChunkCount += view.LiveChunks;
+            for (var f = 0; f < sums.Length; f++)
+            {
+                sums[f] += view.Segment.LengthSums[f] - view.DeletedLengthSums[f];
+                max[f] = Math.Max(max[f], view.Segment.MaxLengths[f]);
+            }
+            for (var d = 0; d < view.Segment.Documents.Length; d++)
+                if (!view.IsDeleted(d)) live.Add((view.Segment.Documents[d].Id, v, d));
+        }
+        AverageLengths = SparseEncoder.AverageLengths(sums, ChunkCount);
+        _norms = FieldNorms.Create(encoder, AverageLengths, max);
+
+        live.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
+        _firstChunk = views.Select(v => Enumerable.Repeat(-1, v.Segment.Documents.Length).ToArray()).ToArray();
+        _locations = new Dictionary<string, (int, int)>(live.Count, StringComparer.Ordinal);
+        var documents = new List<DocumentInfo>(live.Count);
+        ChunksByDocument = new Dictionary<string, KnowledgeChunk[]>(live.Count, StringComparer.Ordinal);
+        var next = 0;
+        HasVectors = live.Count > 0;
+        foreach (var (id, v, d) in live)
+        {
+            var indexed = views[v].Segment.Documents[d];
+            _locations[id] = (v, d);
+            _firstChunk[v][d] = next;
+            next += indexed.Document.Chunks.Count;
+            HasVectors &= indexed.Vectors is not null;
+            if (indexed.Document.Chunks.Count == 0) continue;
+            documents.Add(indexed.Document.Info);
+            ChunksByDocument[id] = views[v].Segment.ChunksByOrdinal[d];
+        }
+        Documents = documents.ToArray();
     }
 
-    public AnalyzedChunk[] Chunks { get; }
+    public static IndexSnapshot Empty { get; } = new(SparseEncoder.Default, []);
+
+    /// <summary>An empty snapshot that analyses with <paramref name="encoder"/>.</summary>
+    public static IndexSnapshot Create(SparseEncoder encoder) => new(encoder, []);
+
+    /// <summary>Documents with at least one chunk, in id order.</summary>
     public DocumentInfo[] Documents { get; }
     public Dictionary<string, KnowledgeChunk[]> ChunksByDocument { get; }
-    public int TermCount => _termIds.Count;
+    public int ChunkCount { get; }
+    public float[] AverageLengths { get; }
+    public bool HasVectors { get; }
+    public int SegmentCount => _views.Length;
+    public IEnumerable<IndexSegment> Segments => _views.Select(v => v.Segment);
 
-    public bool HasVectors => _vectors is not null;
+    /// <summary>Every served document, including those without chunks (what the writer compares a batch with).</summary>
+    public IndexedDocument? Find(string id) =>
+        _locations.TryGetValue(id, out var at) ? _views[at.View].Segment.Documents[at.Document] : null;
 
-    /// <param name="vectors">Embeddings aligned with <paramref name="analyzed"/>, or null.</param>
-    public static IndexSnapshot Build(IReadOnlyList<AnalyzedChunk> analyzed, SparseEncoder encoder, IReadOnlyList<float[]>? vectors = null)
+    public int DocumentCount => _locations.Count;
+
+    public IEnumerable<IndexedDocument> AllDocuments => _locations.Values.Select(at => _views[at.View].Segment.Documents[at.Document]);
+
+    /// <summary>
+    /// The next snapshot: <paramref name="deletes"/> and the old versions of <paramref name="upserts"/> are
+    /// marked deleted in their segments, the upserts become one new segment, then small segments are merged.
+    /// The cost follows the changed documents (and the merges they trigger), not the corpus.
+    /// </summary>
+    public IndexSnapshot Apply(IReadOnlyCollection<IndexedDocument> upserts, IReadOnlyCollection<string> deletes, CancellationToken cancellationToken = default)
     {
-        var chunks = analyzed.ToArray();
-        if (vectors is not null && vectors.Count != chunks.Length) throw new ArgumentException("one vector per chunk", nameof(vectors));
-        var avgLengths = SparseEncoder.AverageLengths(chunks);
-        var termIds = new Dictionary<string, int>(StringComparer.Ordinal);
-        var postings = new List<(int Chunk, float Weight)>[Math.Max(16, chunks.Length * 8)];
-        var count = 0;
-        for (var i = 0; i < chunks.Length; i++)
+        var views = _views.ToList();
+        foreach (var id in deletes.Concat(upserts.Select(u => u.Id)))
         {
-            var c = chunks[i];
-            foreach (var (term, weight) in encoder.Encode(c, avgLengths))
-            {
-                if (!termIds.TryGetValue(term, out var id))
-                {
-                    id = termIds.Count;
-                    termIds.Add(term, id);
-                    if (id >= postings.Length) Array.Resize(ref postings, postings.Length * 2);
-                    postings[id] = [];
-                    count++;
-                }
-                postings[id].Add((i, weight));
-            }
+            if (_locations.TryGetValue(id, out var at)) views[at.View] = views[at.View].Delete(at.Document, _encoder);
         }
-        var postingChunks = new int[count][];
-        var postingWeights = new float[count][];
-        var idf = new float[count];
-        for (var t = 0; t < count; t++)
+        if (upserts.Count > 0)
         {
-            var list = postings[t];
-            postingChunks[t] = new int[list.Count];
-            postingWeights[t] = new float[list.Count];
-            for (var k = 0; k < list.Count; k++)
-            {
-                postingChunks[t][k] = list[k].Chunk;
-                postingWeights[t][k] = list[k].Weight;
-            }
-            idf[t] = SparseEncoder.Idf(chunks.Length, list.Count);
+            var added = upserts.DistinctBy(u => u.Id).OrderBy(u => u.Id, StringComparer.Ordinal).ToList();
+            views.Add(new SegmentView(IndexSegment.Build(added, _encoder, cancellationToken)));
         }
-        var byDocument = chunks.GroupBy(c => c.Document.Id, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Select(c => c.Chunk).OrderBy(c => c.Ordinal).ToArray(), StringComparer.Ordinal);
-        var documents = chunks.Select(c => c.Document).DistinctBy(d => d.Id).ToArray();
-        return new IndexSnapshot(chunks, termIds, postingChunks, postingWeights, idf, byDocument, documents, vectors?.ToArray());
+        views.RemoveAll(v => v.LiveDocuments == 0);
+        for (var i = 0; i < views.Count; i++)
+        {
+            // Mostly deleted: rewrite it, so dead postings never outweigh live ones.
+            if (views[i].DeletedChunks * 2 > views[i].Segment.Chunks.Length) views[i] = Rebuild(views[i].LiveDocumentsInOrder(), cancellationToken);
+        }
+        // Logarithmic merging: segment sizes grow geometrically, so each chunk is rewritten O(log n) times.
+        while (views.Count >= 2 && views[^2].LiveChunks <= MergeFactor * views[^1].LiveChunks)
+        {
+            var merged = Rebuild(views[^2].LiveDocumentsInOrder().Concat(views[^1].LiveDocumentsInOrder()), cancellationToken);
+            views.RemoveRange(views.Count - 2, 2);
+            views.Add(merged);
+        }
+        return new IndexSnapshot(_encoder, views.ToArray());
     }
+
+    private SegmentView Rebuild(IEnumerable<IndexedDocument> documents, CancellationToken cancellationToken) =>
+        new(IndexSegment.Build(documents.OrderBy(d => d.Id, StringComparer.Ordinal).ToList(), _encoder, cancellationToken));
 
     public List<ChunkHit> Search(SparseQuery query, SearchFilter? filter, int top) => Search(new IndexQuery(query), filter, top);
 
     public List<ChunkHit> Search(IndexQuery query, SearchFilter? filter, int top)
     {
-        if (top <= 0 || Chunks.Length == 0) return [];
-        if (query.Dense is null || _vectors is null) return ToHits(SparseRanking(query.Sparse, filter, top));
+        if (top <= 0 || ChunkCount == 0) return [];
+        if (query.Dense is null || !HasVectors) return ToHits(SparseRanking(query.Sparse, filter, top));
         var depth = Rrf.Depth(top);
-        var fused = new Dictionary<int, double>();
+        var fused = new Dictionary<int, (double Score, Hit Hit)>();
         foreach (var ranking in new[] { SparseRanking(query.Sparse, filter, depth), DenseRanking(query.Dense, filter, depth) })
         {
             for (var r = 0; r < ranking.Count; r++)
-                fused[ranking[r].Index] = fused.GetValueOrDefault(ranking[r].Index) + Rrf.Score(r + 1);
+            {
+                var hit = ranking[r];
+                fused[hit.Global] = (fused.GetValueOrDefault(hit.Global).Score + Rrf.Score(r + 1), hit);
+            }
         }
-        return fused.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(top)
-            .Select(kv => new ChunkHit(Chunks[kv.Key].Chunk, Chunks[kv.Key].Document, kv.Value)).ToList();
+        return fused.OrderByDescending(kv => kv.Value.Score).ThenBy(kv => kv.Key).Take(top)
+            .Select(kv => ToHit(kv.Value.Hit, kv.Value.Score)).ToList();
     }
 
-    private List<ChunkHit> ToHits(List<(int Index, float Score)> ranking) =>
-        ranking.ConvertAll(r => new ChunkHit(Chunks[r.Index].Chunk, Chunks[r.Index].Document, r.Score));
+    private readonly record struct Hit(int View, int Chunk, int Global, float Score);
 
-    private List<(int Index, float Score)> SparseRanking(SparseQuery query, SearchFilter? filter, int top)
+    private List<ChunkHit> ToHits(List<Hit> ranking) => ranking.ConvertAll(h => ToHit(h, h.Score));
+
+    private ChunkHit ToHit(Hit hit, double score)
     {
-        var scores = new float[Chunks.Length];
-        foreach (var (term, weight) in query.Terms)
-        {
-            if (!_termIds.TryGetValue(term, out var id)) continue;
-            var w = weight * _idf[id];
-            var ids = _postingChunks[id];
-            var ws = _postingWeights[id];
-            for (var k = 0; k < ids.Length; k++) scores[ids[k]] += w * ws[k];
-        }
-        return Best(scores, filter, top, positiveOnly: true);
+        var segment = _views[hit.View].Segment;
+        return new ChunkHit(segment.Chunks[hit.Chunk], segment.Documents[segment.ChunkDocument[hit.Chunk]].Document.Info, score);
     }
 
-    private List<(int Index, float Score)> DenseRanking(float[] query, SearchFilter? filter, int top)
+    private List<Hit> SparseRanking(SparseQuery query, SearchFilter? filter, int top)
     {
-        var scores = new float[Chunks.Length];
-        for (var i = 0; i < scores.Length; i++)
+        var scores = RentScores();
+        try
         {
-            var v = _vectors![i];
-            scores[i] = v.Length == query.Length ? System.Numerics.Tensors.TensorPrimitives.Dot(v, query) : float.NegativeInfinity;
+            var k1 = _encoder.Parameters.K1;
+            foreach (var (term, weight) in query.Terms)
+            {
+                var df = 0;
+                foreach (var view in _views) df += view.DocumentFrequency(term);
+                if (df == 0) continue;
+                var w = weight * SparseEncoder.Idf(ChunkCount, df);
+                for (var v = 0; v < _views.Length; v++) _views[v].Segment.Accumulate(term, w, _norms, k1, scores[v]);
+            }
+            return Best(scores, filter, top, positiveOnly: true);
         }
-        return Best(scores, filter, top, positiveOnly: false);
+        finally
+        {
+            foreach (var s in scores) ArrayPool<float>.Shared.Return(s);
+        }
     }
 
-    /// <summary>The best <paramref name="top"/> by score with a min-heap; ties broken by chunk order for stable results.</summary>
-    private List<(int Index, float Score)> Best(float[] scores, SearchFilter? filter, int top, bool positiveOnly)
+    private List<Hit> DenseRanking(float[] query, SearchFilter? filter, int top)
     {
-        var heap = new PriorityQueue<int, (float Score, int NegIndex)>(top + 1);
-        for (var i = 0; i < scores.Length; i++)
+        var scores = RentScores();
+        try
         {
-            var s = scores[i];
-            if (positiveOnly ? s <= 0 : float.IsNegativeInfinity(s)) continue;
-            if (filter is not null && !filter.Matches(Chunks[i].Document)) continue;
-            heap.Enqueue(i, (s, -i));
-            if (heap.Count > top) heap.Dequeue();
+            for (var v = 0; v < _views.Length; v++)
+            {
+                var segment = _views[v].Segment;
+                for (var c = 0; c < segment.Chunks.Length; c++)
+                {
+                    var vector = segment.Documents[segment.ChunkDocument[c]].Vectors?[segment.ChunkPosition[c]];
+                    scores[v][c] = vector is not null && vector.Length == query.Length
+                        ? System.Numerics.Tensors.TensorPrimitives.Dot(vector, query) : float.NegativeInfinity;
+                }
+            }
+            return Best(scores, filter, top, positiveOnly: false);
         }
-        var best = new List<(int, float)>(heap.Count);
-        while (heap.TryDequeue(out var i, out var p)) best.Add((i, p.Score));
+        finally
+        {
+            foreach (var s in scores) ArrayPool<float>.Shared.Return(s);
+        }
+    }
+
+    private float[][] RentScores()
+    {
+        var scores = new float[_views.Length][];
+        for (var v = 0; v < scores.Length; v++)
+        {
+            var length = _views[v].Segment.Chunks.Length;
+            scores[v] = ArrayPool<float>.Shared.Rent(length);
+            Array.Clear(scores[v], 0, length);
+        }
+        return scores;
+    }
+
+    /// <summary>The best <paramref name="top"/> live chunks by score with a min-heap; ties go to the lower global chunk number.</summary>
+    private List<Hit> Best(float[][] scores, SearchFilter? filter, int top, bool positiveOnly)
+    {
+        var heap = new PriorityQueue<Hit, (float Score, int NegIndex)>(top + 1);
+        for (var v = 0; v < _views.Length; v++)
+        {
+            var segment = _views[v].Segment;
+            var first = _firstChunk[v];
+            var s = scores[v];
+            for (var c = 0; c < segment.Chunks.Length; c++)
+            {
+                var score = s[c];
+                if (positiveOnly ? score <= 0 : float.IsNegativeInfinity(score)) continue;
+                var d = segment.ChunkDocument[c];
+                if (first[d] < 0) continue;
+                if (filter is not null && !filter.Matches(segment.Documents[d].Document.Info)) continue;
+                var global = first[d] + segment.ChunkPosition[c];
+                heap.Enqueue(new Hit(v, c, global, score), (score, -global));
+                if (heap.Count > top) heap.Dequeue();
+            }
+        }
+        var best = new List<Hit>(heap.Count);
+        while (heap.TryDequeue(out var hit, out _)) best.Add(hit);
         best.Reverse();
         return best;
     }

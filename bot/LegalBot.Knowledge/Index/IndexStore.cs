@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LegalBot.Knowledge.Documents;
@@ -5,14 +7,16 @@ using LegalBot.Knowledge.Documents;
 namespace LegalBot.Knowledge.Index;
 
 /// <summary>
-/// Persists the parsed documents of an embedded index under the data directory, so a restart re-parses
-/// nothing that did not change. Writes go to a temporary file that is renamed over the old one, so a
-/// crash mid-write leaves the previous complete file.
+/// Persists the parsed documents of an embedded index under the data directory, one file per document, so a
+/// restart re-parses nothing that did not change and an update writes only the documents it changed. Each write
+/// goes to a temporary file that is renamed over the old one, so a crash mid-write leaves the previous complete
+/// file. The store is a cache of the knowledge folder: after a crash between two files of one update, the next
+/// refresh finds the difference by file hash and repairs it.
 /// </summary>
 internal sealed class IndexStore(string dataDirectory)
 {
-    // 2: chunks carry question wordings and article references (matters).
-    private const int FormatVersion = 2;
+    // 3: one file per document (2 kept every document in one knowledge-index.json).
+    private const int FormatVersion = 3;
     private static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
@@ -20,40 +24,67 @@ internal sealed class IndexStore(string dataDirectory)
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public string FilePath { get; } = Path.Combine(dataDirectory, "knowledge-index.json");
+    public string DirectoryPath { get; } = Path.Combine(dataDirectory, "knowledge-index");
 
-    private sealed record StoredIndex(int Version, IReadOnlyList<KnowledgeDocument> Documents);
+    /// <summary>Where format 2 kept the whole index; removed once the new store is written.</summary>
+    private string LegacyFilePath { get; } = Path.Combine(dataDirectory, "knowledge-index.json");
 
-    /// <summary>Loads the stored documents; an absent, unreadable or older-format file yields none (everything is re-indexed).</summary>
+    private sealed record StoredDocument(int Version, KnowledgeDocument Document);
+
+    /// <summary>The file that holds one document (named by a hash of its id: ids contain slashes and Chinese).</summary>
+    public string DocumentPath(string documentId) =>
+        Path.Combine(DirectoryPath, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(documentId)))[..32] + ".json");
+
+    /// <summary>
+    /// Loads the stored documents. Unreadable or older-format files are skipped and reported (their documents are
+    /// re-indexed from the folder); a format-2 index counts as absent.
+    /// </summary>
     public async Task<(IReadOnlyList<KnowledgeDocument> Documents, string? Problem)> LoadAsync(CancellationToken cancellationToken)
     {
-        if (!File.Exists(FilePath)) return ([], null);
-        try
+        var problems = new List<string>();
+        if (File.Exists(LegacyFilePath)) problems.Add($"index format changed; rebuilding {DirectoryPath}");
+        var documents = new List<KnowledgeDocument>();
+        if (Directory.Exists(DirectoryPath))
         {
-            await using var stream = File.OpenRead(FilePath);
-            var stored = await JsonSerializer.DeserializeAsync<StoredIndex>(stream, Json, cancellationToken).ConfigureAwait(false);
-            if (stored is null || stored.Version != FormatVersion) return ([], $"index format changed; rebuilding {FilePath}");
-            return (stored.Documents, null);
+            foreach (var file in Directory.EnumerateFiles(DirectoryPath, "*.json").Order(StringComparer.Ordinal))
+            {
+                try
+                {
+                    await using var stream = File.OpenRead(file);
+                    var stored = await JsonSerializer.DeserializeAsync<StoredDocument>(stream, Json, cancellationToken).ConfigureAwait(false);
+                    if (stored?.Document is null || stored.Version != FormatVersion) problems.Add($"index file {file} has another format; re-indexing it");
+                    else documents.Add(stored.Document);
+                }
+                catch (JsonException ex)
+                {
+                    problems.Add($"index file {file} is unreadable ({ex.Message}); re-indexing it");
+                }
+            }
         }
-        catch (JsonException ex)
-        {
-            return ([], $"index file {FilePath} is unreadable ({ex.Message}); rebuilding");
-        }
+        return (documents, problems.Count == 0 ? null : string.Join("; ", problems));
     }
 
-    public async Task SaveAsync(IReadOnlyList<KnowledgeDocument> documents, CancellationToken cancellationToken)
+    /// <summary>Writes the upserted documents and removes the deleted ones; nothing else is touched.</summary>
+    public async Task SaveAsync(IReadOnlyList<KnowledgeDocument> upserts, IEnumerable<string> deletes, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
-        var temp = FilePath + ".tmp-" + Environment.ProcessId;
+        Directory.CreateDirectory(DirectoryPath);
+        foreach (var document in upserts) await WriteAsync(DocumentPath(document.Info.Id), document, cancellationToken).ConfigureAwait(false);
+        foreach (var id in deletes) File.Delete(DocumentPath(id));
+        if (File.Exists(LegacyFilePath)) File.Delete(LegacyFilePath);
+    }
+
+    private static async Task WriteAsync(string path, KnowledgeDocument document, CancellationToken cancellationToken)
+    {
+        var temp = path + ".tmp-" + Environment.ProcessId;
         try
         {
             await using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
             {
-                await JsonSerializer.SerializeAsync(stream, new StoredIndex(FormatVersion, documents), Json, cancellationToken).ConfigureAwait(false);
+                await JsonSerializer.SerializeAsync(stream, new StoredDocument(FormatVersion, document), Json, cancellationToken).ConfigureAwait(false);
                 await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
                 stream.Flush(flushToDisk: true);
             }
-            File.Move(temp, FilePath, overwrite: true);
+            File.Move(temp, path, overwrite: true);
         }
         finally
         {

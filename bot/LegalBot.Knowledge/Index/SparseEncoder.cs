@@ -23,6 +23,27 @@ public sealed record Bm25Parameters(
     float QuestionB = 0f)
 {
     public static Bm25Parameters Default { get; } = new();
+
+    /// <summary>The weight of field <paramref name="field"/> (an <see cref="AnalyzedChunk"/> field index).</summary>
+    public float FieldWeight(int field) => field switch
+    {
+        AnalyzedChunk.Title => TitleWeight,
+        AnalyzedChunk.Heading => HeadingWeight,
+        AnalyzedChunk.Lead => LeadWeight,
+        AnalyzedChunk.Rest => RestWeight,
+        AnalyzedChunk.Questions => QuestionWeight,
+        _ => throw new ArgumentOutOfRangeException(nameof(field)),
+    };
+
+    /// <summary>The length-normalisation strength b of a field (titles and headings are not normalised).</summary>
+    public float FieldB(int field) => field switch
+    {
+        AnalyzedChunk.Title or AnalyzedChunk.Heading => 0f,
+        AnalyzedChunk.Lead => LeadB,
+        AnalyzedChunk.Rest => RestB,
+        AnalyzedChunk.Questions => QuestionB,
+        _ => throw new ArgumentOutOfRangeException(nameof(field)),
+    };
 }
 
 /// <summary>Per-field term frequencies of one chunk (the part of BM25F that depends on the chunk alone).</summary>
@@ -52,6 +73,13 @@ public sealed class SparseEncoder(Tokenizer tokenizer, Bm25Parameters parameters
 
     public AnalyzedChunk Analyze(KnowledgeChunk chunk, DocumentInfo document)
     {
+        var fields = Tokenize(chunk, document);
+        return new AnalyzedChunk(chunk, document, fields.Select(Count).ToArray(), fields.Select(f => f.Count).ToArray());
+    }
+
+    /// <summary>The tokens of each field of a chunk (<see cref="AnalyzedChunk.Title"/> … <see cref="AnalyzedChunk.Questions"/>).</summary>
+    public List<string>[] Tokenize(KnowledgeChunk chunk, DocumentInfo document)
+    {
         var titleText = document.Part is null ? document.Title : document.Title + " " + document.Part;
         var headings = document.Part is null ? chunk.HeadingPath : chunk.HeadingPath.Where(h => h != document.Part);
         var newline = chunk.Text.IndexOf('\n', StringComparison.Ordinal);
@@ -60,28 +88,41 @@ public sealed class SparseEncoder(Tokenizer tokenizer, Bm25Parameters parameters
         // A statute's headings are broad chapter names and stay in the heading field.
         if (chunk.ArticleLabel is null && chunk.HeadingPath.Count > 0) lead = chunk.HeadingPath[^1] + " " + lead;
         var rest = newline < 0 ? "" : chunk.Text[(newline + 1)..];
-        var fields = new[] { titleText, string.Join(' ', headings), lead, rest, string.Join('\n', chunk.QuestionVariants) }.Select(Tokenizer.Analyze).ToArray();
-        return new AnalyzedChunk(chunk, document, fields.Select(Count).ToArray(), fields.Select(f => f.Count).ToArray());
+        return [Tokenizer.Analyze(titleText), Tokenizer.Analyze(string.Join(' ', headings)), Tokenizer.Analyze(lead),
+            Tokenizer.Analyze(rest), Tokenizer.Analyze(string.Join('\n', chunk.QuestionVariants))];
     }
 
     /// <summary>Average length of each field over a corpus (what BM25F normalises by).</summary>
     public static float[] AverageLengths(IReadOnlyCollection<AnalyzedChunk> chunks)
     {
+        var sums = new long[AnalyzedChunk.FieldCount];
+        foreach (var c in chunks)
+            for (var f = 0; f < sums.Length; f++) sums[f] += c.FieldLengths[f];
+        return AverageLengths(sums, chunks.Count);
+    }
+
+    /// <summary>Average field lengths from running totals (what an incrementally updated index keeps).</summary>
+    public static float[] AverageLengths(ReadOnlySpan<long> lengthSums, long chunkCount)
+    {
         var avg = new float[AnalyzedChunk.FieldCount];
-        if (chunks.Count == 0) return [1, 1, 1, 1, 1];
-        for (var f = 0; f < avg.Length; f++) avg[f] = Math.Max(1f, (float)chunks.Average(c => c.FieldLengths[f]));
+        if (chunkCount == 0) return [1, 1, 1, 1, 1];
+        for (var f = 0; f < avg.Length; f++) avg[f] = Math.Max(1f, (float)((double)lengthSums[f] / chunkCount));
         return avg;
+    }
+
+    /// <summary>BM25F factor of one field: w_f / (1 − b_f + b_f·len_f/avgLen_f).</summary>
+    public float FieldNorm(int field, int length, float averageLength)
+    {
+        var b = Parameters.FieldB(field);
+        return Parameters.FieldWeight(field) / (1 - b + b * length / averageLength);
     }
 
     /// <summary>The chunk's sparse vector: term → document-side weight (before IDF).</summary>
     public Dictionary<string, float> Encode(AnalyzedChunk chunk, float[] averageLengths)
     {
         var p = Parameters;
-        Span<float> weights = [p.TitleWeight, p.HeadingWeight, p.LeadWeight, p.RestWeight, p.QuestionWeight];
-        Span<float> bs = [0f, 0f, p.LeadB, p.RestB, p.QuestionB];
         Span<float> norm = stackalloc float[AnalyzedChunk.FieldCount];
-        for (var f = 0; f < norm.Length; f++)
-            norm[f] = weights[f] / (1 - bs[f] + bs[f] * chunk.FieldLengths[f] / averageLengths[f]);
+        for (var f = 0; f < norm.Length; f++) norm[f] = FieldNorm(f, chunk.FieldLengths[f], averageLengths[f]);
 
         var pseudo = new Dictionary<string, float>(StringComparer.Ordinal);
         for (var f = 0; f < AnalyzedChunk.FieldCount; f++)

@@ -54,9 +54,18 @@ public sealed class ScopeModel
             ? await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)
             : ReadDefault();
         var examples = LabelledText.Parse(text, ExamplesFileName, "expected '- 日常的话' or '+ 法律问题'", problems).ToList();
+        var documents = await index.GetDocumentsAsync(cancellationToken).ConfigureAwait(false);
         var wordings = new List<string>();
+        foreach (var d in documents.Where(d => d.Kind == DocumentKind.Matter))
+        {
+            foreach (var c in await index.GetChunksAsync(d.Id, cancellationToken).ConfigureAwait(false)) wordings.AddRange(c.QuestionVariants);
+        }
+        // Without matters the legal side would be statute and guide language only, and a citizen's own words
+        // ("包工头跑了") would look like everyday talk: no scope check then. Decided before reading every article,
+        // which at province scale is most of a refresh.
+        if (wordings.Count < MinimumWordings) return (new ScopeModel(null, wordings), problems);
         var headings = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var d in await index.GetDocumentsAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var d in documents)
         {
             if (d.Kind == DocumentKind.Office) continue;
             foreach (var c in await index.GetChunksAsync(d.Id, cancellationToken).ConfigureAwait(false))
@@ -66,7 +75,6 @@ public sealed class ScopeModel
                     case DocumentKind.Matter:
                         examples.Add(new(d.Title, true));
                         examples.AddRange(c.QuestionVariants.Select(q => new LabelledText(q, true)));
-                        wordings.AddRange(c.QuestionVariants);
                         break;
                     case DocumentKind.Regulation when c.ArticleLabel is not null:
                         // Chapter names are the statute's own terms (留置权, 居住权): short questions about them are legal.
@@ -91,9 +99,6 @@ public sealed class ScopeModel
         var terms = headings.Where(h => h.Length >= 2).Order(StringComparer.Ordinal).ToList();
         examples.AddRange(terms.Select(t => new LabelledText(t, true)));
         examples.AddRange(terms.Select((t, i) => new LabelledText(i % 2 == 0 ? "什么是" + t : t + "是什么", true)));
-        // Without matters the legal side would be statute and guide language only, and a citizen's own words
-        // ("包工头跑了") would look like everyday talk: no scope check then.
-        if (wordings.Count < MinimumWordings) return (new ScopeModel(null, wordings), problems);
         return (new ScopeModel(NgramClassifier.Train(examples), wordings), problems);
     }
 
