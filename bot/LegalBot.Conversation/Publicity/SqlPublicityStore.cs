@@ -39,13 +39,9 @@ public sealed class SqlPublicityStore : IPublicityStore, IAsyncDisposable
     public static async Task<SqlPublicityStore> OpenSqliteAsync(string databasePath, CancellationToken cancellationToken)
     {
         DataFiles.EnsurePrivate(databasePath);
-        var cs = new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 10 }.ToString();
-        async Task<DbConnection> Connect(CancellationToken ct)
-        {
-            var c = new SqliteConnection(cs);
-            await c.OpenAsync(ct).ConfigureAwait(false);
-            return c;
-        }
+        // WAL + synchronous=NORMAL like the other stores: no fsync per lesson read or matter answered.
+        var cs = Sqlite.ConnectionString(databasePath);
+        async Task<DbConnection> Connect(CancellationToken ct) => await Sqlite.OpenAsync(cs, ct).ConfigureAwait(false);
         // One writer at a time, as for the conversation store: SQLite allows one, and queueing beats busy-retry.
         var store = new SqlPublicityStore(Connect, new SemaphoreSlim(1, 1), null);
         await using var c = await Connect(cancellationToken).ConfigureAwait(false);
