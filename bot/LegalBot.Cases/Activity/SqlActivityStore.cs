@@ -1,5 +1,3 @@
-using System.Data.Common;
-using LegalBot.Cases.Privacy;
 using LegalBot.Cases.Storage;
 
 namespace LegalBot.Cases.Activity;
@@ -11,70 +9,30 @@ namespace LegalBot.Cases.Activity;
 public sealed class SqlActivityStore : IActivityStore, IAsyncDisposable
 {
     private const string Table = """
-        CREATE TABLE IF NOT EXISTS consultations (id {0}, at BIGINT NOT NULL, channel TEXT NOT NULL, route TEXT NOT NULL,
+        CREATE TABLE IF NOT EXISTS consultations (id {id}, at BIGINT NOT NULL, channel TEXT NOT NULL, route TEXT NOT NULL,
             outcome TEXT NOT NULL, source TEXT, town TEXT);
         CREATE INDEX IF NOT EXISTS consultations_by_time ON consultations (at);
         """;
 
-    private readonly Func<CancellationToken, Task<DbConnection>> _connect;
-    private readonly SemaphoreSlim? _writeLock;
-    private readonly IAsyncDisposable? _owned;
+    private readonly SqlStore _db;
 
-    private SqlActivityStore(Func<CancellationToken, Task<DbConnection>> connect, SemaphoreSlim? writeLock, IAsyncDisposable? owned)
-    {
-        _connect = connect;
-        _writeLock = writeLock;
-        _owned = owned;
-    }
+    private SqlActivityStore(SqlStore db) => _db = db;
 
-    public static async Task<SqlActivityStore> OpenSqliteAsync(string databasePath, CancellationToken cancellationToken)
-    {
-        DataFiles.EnsurePrivate(databasePath);
-        var cs = Sqlite.ConnectionString(databasePath);
-        async Task<DbConnection> Connect(CancellationToken ct) => await Sqlite.OpenAsync(cs, ct).ConfigureAwait(false);
-        var store = new SqlActivityStore(Connect, new SemaphoreSlim(1, 1), null);
-        await using var c = await Connect(cancellationToken).ConfigureAwait(false);
-        await using var cmd = c.CreateCommand();
-        cmd.CommandText = "PRAGMA journal_mode = WAL;" + Table.Replace("{0}", "INTEGER PRIMARY KEY AUTOINCREMENT", StringComparison.Ordinal);
-        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return store;
-    }
+    public static async Task<SqlActivityStore> OpenSqliteAsync(string databasePath, CancellationToken cancellationToken) =>
+        new(await SqlStore.OpenSqliteAsync(databasePath, Table, cancellationToken).ConfigureAwait(false));
 
-    public static SqlActivityStore OpenPostgres(string connectionString)
-    {
-        var schema = new PostgresSchema(connectionString, 7283451931, Table.Replace("{0}", "BIGSERIAL PRIMARY KEY", StringComparison.Ordinal));
-        return new SqlActivityStore(async ct => await schema.OpenAsync(ct).ConfigureAwait(false), null, schema);
-    }
+    public static SqlActivityStore OpenPostgres(string connectionString) => new(SqlStore.OpenPostgres(connectionString, 7283451931, Table));
 
-    public async Task RecordAsync(Consultation consultation, CancellationToken cancellationToken)
-    {
-        if (_writeLock is not null) await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await using var c = await _connect(cancellationToken).ConfigureAwait(false);
-            await using var cmd = Command(c, "INSERT INTO consultations (at, channel, route, outcome, source, town) VALUES (@at, @channel, @route, @outcome, @source, @town)",
-                ("@at", consultation.At.ToUnixTimeMilliseconds()), ("@channel", consultation.Channel), ("@route", consultation.Route),
-                ("@outcome", Wire(consultation.Outcome)), ("@source", consultation.Source), ("@town", consultation.Town));
-            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _writeLock?.Release();
-        }
-    }
+    public Task RecordAsync(Consultation consultation, CancellationToken cancellationToken) =>
+        _db.WriteAsync("INSERT INTO consultations (at, channel, route, outcome, source, town) VALUES (@at, @channel, @route, @outcome, @source, @town)",
+            [("at", SqlStore.Ms(consultation.At)), ("channel", consultation.Channel), ("route", consultation.Route),
+             ("outcome", Wire(consultation.Outcome)), ("source", consultation.Source), ("town", consultation.Town)], cancellationToken);
 
-    public async Task<IReadOnlyList<Consultation>> ListAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
-    {
-        await using var c = await _connect(cancellationToken).ConfigureAwait(false);
-        await using var cmd = Command(c, "SELECT at, channel, route, outcome, source, town FROM consultations WHERE at >= @from AND at < @to ORDER BY at",
-            ("@from", since.ToUnixTimeMilliseconds()), ("@to", until.ToUnixTimeMilliseconds()));
-        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var list = new List<Consultation>();
-        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
-            list.Add(new Consultation(DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0)), r.GetString(1), r.GetString(2), Outcome(r.GetString(3)),
-                r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5)));
-        return list;
-    }
+    public Task<IReadOnlyList<Consultation>> ListAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken) =>
+        _db.QueryAsync("SELECT at, channel, route, outcome, source, town FROM consultations WHERE at >= @from AND at < @to ORDER BY at",
+            [("from", SqlStore.Ms(since)), ("to", SqlStore.Ms(until))],
+            r => new Consultation(SqlStore.At(r.GetInt64(0)), r.GetString(1), r.GetString(2), Outcome(r.GetString(3)),
+                r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5)), cancellationToken);
 
     private static string Wire(ConsultationOutcome outcome) => outcome switch
     {
@@ -91,24 +49,5 @@ public sealed class SqlActivityStore : IActivityStore, IAsyncDisposable
         _ => throw new InvalidDataException($"unknown consultation outcome '{wire}' in the database"),
     };
 
-    private static DbCommand Command(DbConnection c, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var p = cmd.CreateParameter();
-            p.ParameterName = name;
-            p.Value = value ?? DBNull.Value;
-            if (value is null) p.DbType = System.Data.DbType.String;
-            cmd.Parameters.Add(p);
-        }
-        return cmd;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_owned is not null) await _owned.DisposeAsync().ConfigureAwait(false);
-        _writeLock?.Dispose();
-    }
+    public ValueTask DisposeAsync() => _db.DisposeAsync();
 }

@@ -1,0 +1,124 @@
+using System.Data.Common;
+using LegalBot.Cases.Privacy;
+
+namespace LegalBot.Cases.Storage;
+
+/// <summary>
+/// The plumbing of the small SQL stores (activity, audit, publicity, …): a SQLite file under the data folder by default,
+/// the shared PostgreSQL when instances share data. Both dialects run the same statements; only the schema's identity
+/// column differs, written <c>{id}</c> in the DDL template. On SQLite writers queue on one lock (SQLite allows one writer,
+/// and queueing beats busy-retry); PostgreSQL needs none.
+/// </summary>
+public sealed class SqlStore : IAsyncDisposable
+{
+    private const string IdToken = "{id}";
+
+    private readonly Func<CancellationToken, Task<DbConnection>> _connect;
+    private readonly SemaphoreSlim? _writeLock;
+    private readonly IAsyncDisposable? _owned;
+
+    private SqlStore(Func<CancellationToken, Task<DbConnection>> connect, SemaphoreSlim? writeLock, IAsyncDisposable? owned)
+    {
+        _connect = connect;
+        _writeLock = writeLock;
+        _owned = owned;
+    }
+
+    /// <summary>Opens (and creates) a private SQLite file in WAL mode and runs the schema.</summary>
+    /// <param name="schemaTemplate">Idempotent DDL (IF NOT EXISTS), with <c>{id}</c> for the auto-numbered key.</param>
+    /// <param name="sqliteExtra">DDL for SQLite only (triggers), run after the schema.</param>
+    public static async Task<SqlStore> OpenSqliteAsync(string databasePath, string schemaTemplate, CancellationToken cancellationToken, string sqliteExtra = "")
+    {
+        DataFiles.EnsurePrivate(databasePath);
+        var cs = Sqlite.ConnectionString(databasePath);
+        var store = new SqlStore(async ct => await Sqlite.OpenAsync(cs, ct).ConfigureAwait(false), new SemaphoreSlim(1, 1), null);
+        try
+        {
+            await store.WriteAsync("PRAGMA journal_mode = WAL;" + Schema(schemaTemplate, "INTEGER PRIMARY KEY AUTOINCREMENT") + sqliteExtra, [], cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return store;
+    }
+
+    /// <summary>Tables are made on first use, so a database that is still starting does not stop the service.</summary>
+    /// <param name="lockId">The store's own advisory lock number (see <see cref="PostgresSchema"/>).</param>
+    /// <param name="postgresExtra">DDL for PostgreSQL only (functions, triggers), run after the schema.</param>
+    public static SqlStore OpenPostgres(string connectionString, long lockId, string schemaTemplate, string postgresExtra = "")
+    {
+        var schema = new PostgresSchema(connectionString, lockId, Schema(schemaTemplate, "BIGSERIAL PRIMARY KEY") + postgresExtra);
+        return new SqlStore(async ct => await schema.OpenAsync(ct).ConfigureAwait(false), null, schema);
+    }
+
+    private static string Schema(string template, string identity) => template.Replace(IdToken, identity, StringComparison.Ordinal);
+
+    /// <summary>Runs a statement as the one writer; returns the rows affected.</summary>
+    public Task<int> WriteAsync(string sql, (string Name, object? Value)[] parameters, CancellationToken cancellationToken) =>
+        WithWriterAsync(async c =>
+        {
+            await using var cmd = Command(c, sql, parameters);
+            return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <summary>Runs a statement as the one writer for its first value (<c>RETURNING id</c>).</summary>
+    public Task<object?> WriteScalarAsync(string sql, (string Name, object? Value)[] parameters, CancellationToken cancellationToken) =>
+        WithWriterAsync(async c =>
+        {
+            await using var cmd = Command(c, sql, parameters);
+            return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, (string Name, object? Value)[] parameters, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    {
+        await using var c = await _connect(cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(c, sql, parameters);
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var list = new List<T>();
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) list.Add(read(r));
+        return list;
+    }
+
+    private async Task<T> WithWriterAsync<T>(Func<DbConnection, Task<T>> write, CancellationToken cancellationToken)
+    {
+        if (_writeLock is not null) await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var c = await _connect(cancellationToken).ConfigureAwait(false);
+            return await write(c).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock?.Release();
+        }
+    }
+
+    /// <summary>Parameters are named without the <c>@</c>. A null is sent as a typed NULL text: an untyped one is ambiguous
+    /// to PostgreSQL, and every nullable column of these stores is text.</summary>
+    private static DbCommand Command(DbConnection c, string sql, (string Name, object? Value)[] parameters)
+    {
+        var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var p = cmd.CreateParameter();
+            p.ParameterName = "@" + name;
+            p.Value = value ?? DBNull.Value;
+            if (value is null) p.DbType = System.Data.DbType.String;
+            cmd.Parameters.Add(p);
+        }
+        return cmd;
+    }
+
+    public static long Ms(DateTimeOffset t) => t.ToUnixTimeMilliseconds();
+
+    public static DateTimeOffset At(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_owned is not null) await _owned.DisposeAsync().ConfigureAwait(false);
+        _writeLock?.Dispose();
+    }
+}
