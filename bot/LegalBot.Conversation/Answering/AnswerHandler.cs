@@ -40,6 +40,9 @@ public sealed class AnswerHandler(AnswerComposer composer, IConversationStore st
         var result = RouteAffinity.Prefer(await turn.Knowledge.Retriever.SearchAsync(turn.Text, new RetrievalOptions(SearchDepth, filter, followUp ? state.LastQuestion : null),
             cancellationToken).ConfigureAwait(false), turn.TextRoute?.Route ?? (followUp ? state.LastRoute : null));
         var confident = result.Confidence >= options.ConfidenceThreshold;
+        if (followUp && !confident && state.LastDocumentId is { } lastDocument
+            && await WithinLastDocumentAsync(turn, question, lastDocument, cancellationToken).ConfigureAwait(false) is { } stayed)
+            (result, confident) = (stayed, true);
 
         if (emergency)
         {
@@ -91,6 +94,18 @@ public sealed class AnswerHandler(AnswerComposer composer, IConversationStore st
         turn.State = state with { LastQuestion = Shorten(question), LastDocumentId = best!.Document.Id, LastRoute = route, Choices = null };
         turn.AnsweredFrom = best.Document;
         return true;
+    }
+
+    /// <summary>
+    /// A follow-up ("要去哪里告") of a question answered one turn ago stays with the document that answered it when
+    /// nothing else is confident: the topic is established, and "not sure" would drop it. Searched with the last
+    /// question prepended, so the document's best part for the follow-up comes first.
+    /// </summary>
+    private static async Task<RetrievalResult?> WithinLastDocumentAsync(TurnContext turn, string question, string documentId, CancellationToken cancellationToken)
+    {
+        var filter = Answerable with { DocumentIds = new HashSet<string>(StringComparer.Ordinal) { documentId } };
+        var result = await turn.Knowledge.Retriever.SearchAsync(question, new RetrievalOptions(SearchDepth, filter), cancellationToken).ConfigureAwait(false);
+        return result.Best is null ? null : result;
     }
 
     /// <summary>
