@@ -26,12 +26,16 @@ public static partial class StaffCaseEndpoints
         casework.MapPost("/cases/{reference}/status", ChangeAsync);
     }
 
-    /// <summary>A status change request: status (claimed, in-progress, closed, referred) and an optional note.</summary>
-    public sealed record StatusChange(string? Status, string? Note);
+    /// <summary>
+    /// A status change request: status (claimed, in-progress, closed, referred), an optional note, and — required when
+    /// closing a mediation case — its outcome (succeeded, failed, terminated).
+    /// </summary>
+    public sealed record StatusChange(string? Status, string? Note, string? Outcome = null);
 
     /// <summary>A case as lists and exports show it: names and numbers masked.</summary>
     public sealed record CaseSummary(string Reference, string Kind, string Status, string OfficeId, string OfficeName, string Area,
-        string Applicant, string Mobile, string? AssignedTo, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyDictionary<string, string> Details);
+        string Applicant, string Mobile, string? AssignedTo, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyDictionary<string, string> Details,
+        string? Outcome);
 
     private static async Task<IResult> ListAsync(HttpContext http, ICaseStore cases, string? status, string? office, int? limit, CancellationToken ct)
     {
@@ -93,11 +97,23 @@ public static partial class StaffCaseEndpoints
         var c = await cases.GetAsync(reference, ct);
         if (c is null || !StaffEndpoints.Principal(http).CanSee(c.OfficeId)) return NotFound(reference);
         if (!CaseLifecycle.CanMove(c.Status, target)) return StaffEndpoints.Error(StaffTexts.CannotMove(c.Reference, c.Status, target), 409);
+        MediationOutcome? outcome = null;
+        if (!string.IsNullOrWhiteSpace(change.Outcome))
+        {
+            if (!CaseNames.TryParseOutcome(change.Outcome.Trim(), out var parsed)) return StaffEndpoints.Error(StaffRatingTexts.UnknownOutcome(change.Outcome), 400);
+            if (c.Kind != CaseKind.Mediation) return StaffEndpoints.Error(StaffRatingTexts.OutcomeNotForKind(c.Reference), 400);
+            outcome = parsed;
+        }
+        if (target == CaseStatus.Closed && c.Kind == CaseKind.Mediation && outcome is null) return StaffEndpoints.Error(StaffRatingTexts.OutcomeRequired, 400);
         try
         {
-            var updated = await cases.ChangeStatusAsync(c.Reference, target, StaffEndpoints.Principal(http).Worker,
-                string.IsNullOrWhiteSpace(change.Note) ? null : change.Note.Trim(), ct);
-            await audit.RecordAsync(StaffEndpoints.Principal(http), AuditActions.CaseStatus, c.Reference, $"{c.Status.ToWire()}→{target.ToWire()}", ct);
+            var note = string.IsNullOrWhiteSpace(change.Note) ? null : change.Note.Trim();
+            var worker = StaffEndpoints.Principal(http).Worker;
+            var updated = target == CaseStatus.Closed
+                ? await cases.CloseAsync(c.Reference, worker, note, outcome, ct)
+                : await cases.ChangeStatusAsync(c.Reference, target, worker, note, ct);
+            await audit.RecordAsync(StaffEndpoints.Principal(http), AuditActions.CaseStatus, c.Reference,
+                $"{c.Status.ToWire()}→{target.ToWire()}" + (outcome is { } o ? $" ({o.ToWire()})" : ""), ct);
             return Results.Json(Summary(updated));
         }
         catch (CaseUpdateException)
@@ -121,7 +137,7 @@ public static partial class StaffCaseEndpoints
 
     private static CaseSummary Summary(CaseRecord c) => new(c.Reference, c.Kind.ToWire(), c.Status.ToWire(), c.OfficeId, c.OfficeName, c.Area,
         c.Applicant is { } a ? PiiMasking.MaskName(a.Name) : StaffTexts.Purged, c.Applicant is { } b ? PiiMasking.MaskMobile(b.Mobile) : "",
-        c.AssignedTo, c.CreatedAt, c.UpdatedAt, c.Details);
+        c.AssignedTo, c.CreatedAt, c.UpdatedAt, c.Details, c.Outcome?.ToWire());
 
     private static IResult NotFound(string reference) => StaffEndpoints.Error(StaffTexts.CaseNotFound(reference), 404);
 
