@@ -3,6 +3,7 @@ using System.Text;
 using LegalBot.Cases;
 using LegalBot.Cases.Audit;
 using LegalBot.Cases.Privacy;
+using LegalBot.Cases.Ratings;
 using LegalBot.Cases.Storage;
 
 namespace LegalBot.Service.Endpoints;
@@ -21,8 +22,8 @@ public static partial class StaffCaseEndpoints
         casework.MapGet("/cases", ListAsync);
         casework.MapGet("/cases.csv", ExportAsync);
         casework.MapGet("/cases/{reference}", ViewAsync);
-        casework.MapPost("/cases/{reference}/claim", (HttpContext http, ICaseStore cases, IStaffAudit audit, string reference, CancellationToken ct) =>
-            ChangeAsync(http, cases, audit, reference, new StatusChange("claimed", null), ct));
+        casework.MapPost("/cases/{reference}/claim", (HttpContext http, ICaseStore cases, IRatingStore ratings, IStaffAudit audit, string reference, CancellationToken ct) =>
+            ChangeAsync(http, cases, ratings, audit, reference, new StatusChange("claimed", null), ct));
         casework.MapPost("/cases/{reference}/status", ChangeAsync);
     }
 
@@ -64,7 +65,7 @@ public static partial class StaffCaseEndpoints
         return Results.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", "cases.csv");
     }
 
-    private static async Task<IResult> ViewAsync(HttpContext http, ICaseStore cases, IStaffAudit audit, string reference, CancellationToken ct)
+    private static async Task<IResult> ViewAsync(HttpContext http, ICaseStore cases, IRatingStore ratings, IStaffAudit audit, string reference, CancellationToken ct)
     {
         var c = await cases.GetAsync(reference, ct);
         if (c is null || !StaffEndpoints.Principal(http).CanSee(c.OfficeId)) return NotFound(reference);
@@ -73,6 +74,7 @@ public static partial class StaffCaseEndpoints
         var history = await cases.GetHistoryAsync(c.Reference, ct);
         var failedChecks = await cases.CountStatusCheckFailuresAsync(c.Reference, "", DateTimeOffset.UtcNow.AddDays(-30), ct);
         var notifications = await cases.ListNotificationsAsync(c.Reference, ct);
+        var rating = await ratings.GetAsync(c.Reference, ct);
         return Results.Json(new
         {
             summary = Summary(c),
@@ -87,10 +89,12 @@ public static partial class StaffCaseEndpoints
             failedStatusChecks = failedChecks.ForReference,
             history = history.Select(h => new { at = h.At, from = h.From?.ToWire(), to = h.To.ToWire(), actor = h.Actor, note = h.Note }),
             notifications = notifications.Select(n => new { id = n.Id, attempts = n.Attempts, deliveredAt = n.DeliveredAt, lastError = n.LastError }),
+            rating = rating is null ? null : StaffRatingEndpoints.View(rating),
         });
     }
 
-    private static async Task<IResult> ChangeAsync(HttpContext http, ICaseStore cases, IStaffAudit audit, string reference, StatusChange change, CancellationToken ct)
+    private static async Task<IResult> ChangeAsync(HttpContext http, ICaseStore cases, IRatingStore ratings, IStaffAudit audit, string reference, StatusChange change,
+        CancellationToken ct)
     {
         if (!CaseNames.TryParseStatus(change.Status, out var target) || target == CaseStatus.Submitted) return BadStatus(change.Status);
         if (change.Note is { Length: > MaxNote }) return StaffEndpoints.Error(StaffTexts.NoteTooLong(MaxNote), 400);
@@ -112,6 +116,8 @@ public static partial class StaffCaseEndpoints
             var updated = target == CaseStatus.Closed
                 ? await cases.CloseAsync(c.Reference, worker, note, outcome, ct)
                 : await cases.ChangeStatusAsync(c.Reference, target, worker, note, ct);
+            // The citizen is asked to rate the closed case in the conversation that filed it (好差评).
+            if (target == CaseStatus.Closed) await ratings.RequestAsync(updated, updated.UpdatedAt, ct);
             await audit.RecordAsync(StaffEndpoints.Principal(http), AuditActions.CaseStatus, c.Reference,
                 $"{c.Status.ToWire()}→{target.ToWire()}" + (outcome is { } o ? $" ({o.ToWire()})" : ""), ct);
             return Results.Json(Summary(updated));

@@ -1,4 +1,5 @@
 using LegalBot.Cases;
+using LegalBot.Cases.Ratings;
 
 namespace LegalBot.Service.Endpoints;
 
@@ -18,5 +19,19 @@ public static class StaffRatingTexts
         MediationOutcome.Succeeded => "调解成功",
         MediationOutcome.Failed => "调解不成功",
         _ => "终止调解",
+    };
+
+    public static string UnknownFollowUp(string? status) =>
+        $"未知的回访状态“{status}”，可选：pending（待回访）、visited（已回访）、rectified（已整改）。";
+
+    public static string RatingNotFound(string reference) => $"没有找到案件 {reference} 的评价（编号有误，或不属于本机构）。";
+
+    public static string NotDissatisfied(string reference) => $"案件 {reference} 的评价不是“不满意”或“非常不满意”，无需回访。";
+
+    public static string FollowUp(FollowUpStatus status) => status switch
+    {
+        FollowUpStatus.Pending => "待回访",
+        FollowUpStatus.Visited => "已回访",
+        _ => "已整改",
     };
 }

@@ -43,6 +43,11 @@
       ['姓名', c.name], ['手机', c.mobile], ['情况说明', c.description], ...Object.entries(s.details), ['经办人', s.assignedTo], ['同意时间', time(c.consentAt)],
       ...(s.outcome ? [['调解结果', outcomeNames[s.outcome]]] : [])];
     for (const [k, v] of fields) dl.append(el('dt', {}, k), el('dd', {}, v ?? ''));
+    // 好差评: the citizen's rating once given, with the comment and the office's follow-up.
+    const r = c.rating;
+    if (r && r.level) dl.append(el('dt', {}, '群众评价'), el('dd', { id: 'rating' }, r.levelName + (r.comment ? '：' + r.comment : '')
+      + (r.followUpName ? `（${r.followUpName}）` : '')));
+    else if (r) dl.append(el('dt', {}, '群众评价'), el('dd', { id: 'rating' }, '已邀请评价，尚未评价'));
     const history = el('ol', {}, ...c.history.map(h => el('li', {}, `${time(h.at)} ${h.actor}：${statusNames[h.to]}${h.note ? '（' + h.note + '）' : ''}`)));
     const note = el('textarea', { placeholder: '备注（可选）' });
     // A mediation case is closed with its outcome (调成率); the server refuses a close without one.
