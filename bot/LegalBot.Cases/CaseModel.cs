@@ -56,7 +56,19 @@ public sealed record CaseRecord(
     string? AssignedTo,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? PurgedAt);
+    DateTimeOffset? PurgedAt)
+{
+    /// <summary>How a closed mediation case ended (调成率); null for legal aid and for open cases.</summary>
+    public MediationOutcome? Outcome { get; init; }
+}
+
+/// <summary>How a mediation ended: 调解成功 / 调解不成功 / 终止调解. Recorded when the case is closed.</summary>
+public enum MediationOutcome
+{
+    Succeeded,
+    Failed,
+    Terminated,
+}
 
 /// <summary>One step of a case's history.</summary>
 public sealed record CaseEvent(DateTimeOffset At, CaseStatus? From, CaseStatus To, string Actor, string? Note);
@@ -97,6 +109,21 @@ public static class CaseNames
         foreach (var s in Enum.GetValues<CaseStatus>())
             if (string.Equals(s.ToWire(), text, StringComparison.OrdinalIgnoreCase)) { status = s; return true; }
         status = default;
+        return false;
+    }
+
+    public static string ToWire(this MediationOutcome outcome) => outcome switch
+    {
+        MediationOutcome.Succeeded => "succeeded",
+        MediationOutcome.Failed => "failed",
+        _ => "terminated",
+    };
+
+    public static bool TryParseOutcome(string? text, out MediationOutcome outcome)
+    {
+        foreach (var o in Enum.GetValues<MediationOutcome>())
+            if (string.Equals(o.ToWire(), text, StringComparison.OrdinalIgnoreCase)) { outcome = o; return true; }
+        outcome = default;
         return false;
     }
 

@@ -36,6 +36,7 @@ public sealed record EngineOptions
 /// </summary>
 /// <param name="intake">Intake dialogs and cases; null for evaluation runs that only answer.</param>
 /// <param name="grounded">The optional LLM path: a verified written answer replaces the quote; null keeps answers extractive.</param>
+/// <param name="ratings">好差评 of closed cases (right after the safety check, and shown after the turn); null without cases.</param>
 public sealed class ConversationEngine : IConversationHandler
 {
     private readonly Func<KnowledgeView> _knowledge;
@@ -44,10 +45,13 @@ public sealed class ConversationEngine : IConversationHandler
     private readonly IReadOnlyList<ITurnHandler> _handlers;
     private readonly WeeklyLessonOnVisit _afterTurn;
     private readonly MatterDemandRecorder _demand;
+    private readonly Ratings.RatingHandler? _ratings;
 
     public ConversationEngine(Func<KnowledgeView> knowledge, IConversationStore store, EngineOptions options, TimeProvider time,
-        IntakeCoordinator? intake = null, Answering.Grounded.GroundedAnswerer? grounded = null, PublicityOptions? publicity = null)
+        IntakeCoordinator? intake = null, Answering.Grounded.GroundedAnswerer? grounded = null, PublicityOptions? publicity = null,
+        Ratings.RatingHandler? ratings = null)
     {
+        _ratings = ratings;
         publicity ??= PublicityOptions.None;
         _afterTurn = new WeeklyLessonOnVisit(publicity);
         _demand = new MatterDemandRecorder(publicity);
@@ -57,6 +61,7 @@ public sealed class ConversationEngine : IConversationHandler
         Options = options;
         var composer = new AnswerComposer(store, options, time, intake, grounded);
         var handlers = new List<ITurnHandler> { new FeedbackHandler(store), new EmptyMessageHandler(), new ResetHandler(), new SafetyHandler() };
+        if (ratings is not null) handlers.Add(ratings);
         if (intake is not null) handlers.Add(new IntakeHandler(intake));
         handlers.AddRange([new SubscriptionHandler(publicity), new QuizHandler(publicity), new LeaderboardHandler(publicity), new LessonHandler(publicity)]);
         handlers.AddRange([new GreetingHandler(), new ClarificationPickHandler(composer), new AnswerHandler(composer, store, options)]);
@@ -83,6 +88,7 @@ public sealed class ConversationEngine : IConversationHandler
             if (await handler.HandleAsync(turn, cancellationToken).ConfigureAwait(false)) break;
         await _afterTurn.ApplyAsync(turn, cancellationToken).ConfigureAwait(false);
         await _demand.ApplyAsync(turn, cancellationToken).ConfigureAwait(false);
+        if (_ratings is not null) await _ratings.ApplyAsync(turn, cancellationToken).ConfigureAwait(false);
 
         var replies = turn.Replies;
         if (replies.Count > 0 && truncated) replies[0] = replies[0] with { Notes = [ConversationTexts.TextTooLong, .. replies[0].Notes] };

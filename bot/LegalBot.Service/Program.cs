@@ -84,6 +84,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<KnowledgeHost>());
 builder.Services.AddSingleton<DataStores>();
 builder.Services.AddSingleton<ICaseStore>(sp => sp.GetRequiredService<DataStores>().Cases);
 builder.Services.AddSingleton(sp => sp.GetRequiredService<DataStores>().Conversations);
+builder.Services.AddSingleton<LegalBot.Cases.Ratings.IRatingStore>(sp => sp.GetRequiredService<DataStores>().Ratings);
 builder.Services.AddSingleton(sp => new IntakeCoordinator(() => sp.GetRequiredService<KnowledgeHost>().Offices, sp.GetRequiredService<ICaseStore>(),
     new IntakeOptions { RetentionDays = sp.GetRequiredService<IOptions<CasesOptions>>().Value.RetentionDays }, sp.GetRequiredService<TimeProvider>(),
     () => sp.GetRequiredService<KnowledgeHost>().Site));
@@ -96,7 +97,8 @@ builder.Services.AddSingleton(sp =>
     var host = sp.GetRequiredService<KnowledgeHost>();
     return new ConversationEngine(() => host.View, sp.GetRequiredService<IConversationStore>(),
         new EngineOptions { ConfidenceThreshold = o.ConfidenceThreshold, MaxMessageBytes = o.MaxMessageBytes }, sp.GetRequiredService<TimeProvider>(),
-        sp.GetRequiredService<IntakeCoordinator>(), CreateGroundedAnswerer(sp), PublicityOptionsFor(sp));
+        sp.GetRequiredService<IntakeCoordinator>(), CreateGroundedAnswerer(sp), PublicityOptionsFor(sp),
+        new LegalBot.Conversation.Ratings.RatingHandler(sp.GetRequiredService<LegalBot.Cases.Ratings.IRatingStore>(), LegalBot.Conversation.Ratings.RatingOptions.Default));
 });
 builder.Services.AddOptions<PublicityServiceOptions>().BindConfiguration(PublicityServiceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddHostedService<PublicityDispatcher>();

@@ -164,6 +164,44 @@ public abstract class CaseStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Closing_a_mediation_case_keeps_its_outcome_and_legal_aid_takes_none()
+    {
+        var mediation = (await Store.CreateAsync(Sample("m1", kind: CaseKind.Mediation), default)).Case;
+        var aid = (await Store.CreateAsync(Sample("a1"), default)).Case;
+        Assert.Null(mediation.Outcome);
+        await Store.ChangeStatusAsync(mediation.Reference, CaseStatus.Claimed, "w", null, default);
+        await Store.ChangeStatusAsync(aid.Reference, CaseStatus.Claimed, "w", null, default);
+
+        var closed = await Store.CloseAsync(mediation.Reference, "w", "双方签订调解协议", MediationOutcome.Succeeded, default);
+        Assert.Equal((CaseStatus.Closed, MediationOutcome.Succeeded), (closed.Status, closed.Outcome));
+        Assert.Equal(MediationOutcome.Succeeded, (await Store.ListAsync(new CaseQuery(Status: CaseStatus.Closed), default)).Single().Outcome);
+        Assert.Equal(CaseStatus.Closed, (await Store.GetHistoryAsync(mediation.Reference, default))[^1].To);
+
+        await Assert.ThrowsAsync<CaseUpdateException>(() => Store.CloseAsync(aid.Reference, "w", null, MediationOutcome.Failed, default));
+        Assert.Equal(CaseStatus.Claimed, (await Store.GetAsync(aid.Reference, default))!.Status);
+        var aidClosed = await Store.CloseAsync(aid.Reference, "w", null, null, default);
+        Assert.Equal((CaseStatus.Closed, (MediationOutcome?)null), (aidClosed.Status, aidClosed.Outcome));
+    }
+
+    [Fact]
+    public async Task A_database_from_before_outcomes_gains_the_column_and_keeps_its_cases()
+    {
+        var old = (await Store.CreateAsync(Sample("before", kind: CaseKind.Mediation), default)).Case;
+        await using (var c = await Db.OpenAsync(default))
+        await using (var drop = c.CreateCommand())
+        {
+            drop.CommandText = "ALTER TABLE cases DROP COLUMN mediation_outcome";
+            await drop.ExecuteNonQueryAsync();
+        }
+        var reopened = await SqlCaseStore.OpenAsync(Db, _protector, Time, default);
+        Assert.Equal(old.Applicant, (await reopened.GetAsync(old.Reference, default))!.Applicant);
+        await reopened.ChangeStatusAsync(old.Reference, CaseStatus.Claimed, "w", null, default);
+        Assert.Equal(MediationOutcome.Failed, (await reopened.CloseAsync(old.Reference, "w", null, MediationOutcome.Failed, default)).Outcome);
+        // Opening again is a no-op on a database that already has the column.
+        Assert.Equal(MediationOutcome.Failed, (await (await SqlCaseStore.OpenAsync(Db, _protector, Time, default)).GetAsync(old.Reference, default))!.Outcome);
+    }
+
+    [Fact]
     public async Task Purge_erases_personal_data_of_finished_cases_past_retention_only()
     {
         var old = (await Store.CreateAsync(Sample("old", webhook: Hook), default)).Case;

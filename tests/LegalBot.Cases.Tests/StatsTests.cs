@@ -59,6 +59,24 @@ public sealed class StatsReportTests
     }
 
     [Fact]
+    public void Mediation_success_rate_counts_succeeded_over_succeeded_and_failed_closed_in_the_period()
+    {
+        CaseFacts Closed(string reference, MediationOutcome? outcome, DateTimeOffset closedAt, CaseKind kind = CaseKind.Mediation) => new(
+            Case(reference, kind, CaseStatus.Closed, D1.AddDays(-3)) with { Outcome = outcome },
+            [new CaseEvent(D1.AddDays(-3), null, CaseStatus.Submitted, "citizen", null), new CaseEvent(closedAt, CaseStatus.Claimed, CaseStatus.Closed, "w", null)]);
+        var report = StatsReport.Compute(December, [], [], [
+            Closed("TJ-1", MediationOutcome.Succeeded, D1),
+            Closed("TJ-2", MediationOutcome.Succeeded, D1.AddDays(1)),
+            Closed("TJ-3", MediationOutcome.Failed, D1.AddDays(2)),
+            Closed("TJ-4", MediationOutcome.Terminated, D1.AddDays(3)),
+            Closed("TJ-5", MediationOutcome.Failed, D1.AddDays(-2)), // closed in November: outside
+            Closed("FY-1", null, D1, CaseKind.LegalAid),
+        ], []);
+        Assert.Equal(new MediationOutcomeFigures(2, 1, 1, 66.7), report.Cases.MediationOutcomes);
+        Assert.Null(StatsReport.Compute(December, [], [], [Closed("TJ-6", MediationOutcome.Terminated, D1)], []).Cases.MediationOutcomes.SuccessRate);
+    }
+
+    [Fact]
     public void An_empty_period_has_no_rates_to_invent()
     {
         var report = StatsReport.Compute(StatsPeriod.Year(2026), [], [], [], []);

@@ -50,8 +50,12 @@ public sealed record CaseKindFigures(int Received, int Closed, int Referred);
 
 /// <param name="HoursToClaim">Mean hours from filing to claim, over cases claimed in the period; null when none.</param>
 /// <param name="DaysToClose">Mean days from filing to closing, over cases closed in the period; null when none.</param>
+/// <param name="MediationOutcomes">How the mediation cases closed in the period ended (调成率).</param>
 public sealed record CaseFigures(int Received, IReadOnlyList<Tally> ByStatus, IReadOnlyList<Tally> ByOffice, CaseKindFigures LegalAid,
-    CaseKindFigures Mediation, double? HoursToClaim, double? DaysToClose);
+    CaseKindFigures Mediation, double? HoursToClaim, double? DaysToClose, MediationOutcomeFigures MediationOutcomes);
+
+/// <param name="SuccessRate">调成率 in percent: 调解成功 / (调解成功 + 调解不成功); 终止调解 counts in neither. Null when there is neither.</param>
+public sealed record MediationOutcomeFigures(int Succeeded, int Failed, int Terminated, double? SuccessRate);
 
 /// <param name="Rate">(非常满意 + 满意 + 基本满意) / all ratings; null when there are none.</param>
 public sealed record SatisfactionFigures(int Ratings, double? Rate, IReadOnlyList<Tally> Levels);
@@ -85,13 +89,22 @@ public sealed record StatsReport(StatsPeriod Period, int Consultations, int Unan
         var caseFigures = new CaseFigures(received.Count, Tallies(received, x => x.Case.Status.ToWire()), Tallies(received, x => x.Case.OfficeName),
             Kind(CaseKind.LegalAid), Kind(CaseKind.Mediation),
             claims.Count == 0 ? null : Math.Round(claims.Average(x => (x.Event!.At - x.Case.CreatedAt).TotalHours), 1),
-            closings.Count == 0 ? null : Math.Round(closings.Average(x => (x.Event!.At - x.Case.CreatedAt).TotalDays), 1));
+            closings.Count == 0 ? null : Math.Round(closings.Average(x => (x.Event!.At - x.Case.CreatedAt).TotalDays), 1),
+            Outcomes(closings.Where(x => x.Case.Kind == CaseKind.Mediation).Select(x => x.Case.Outcome)));
 
         var r = ratings.ToList();
         var satisfied = r.Count(x => x is RatingLevel.VerySatisfied or RatingLevel.Satisfied or RatingLevel.BasicallySatisfied);
         var satisfaction = new SatisfactionFigures(r.Count, r.Count == 0 ? null : Rate(satisfied, r.Count),
             [.. Enum.GetValues<RatingLevel>().Select(l => new Tally(l.ToWire(), r.Count(x => x == l)))]);
         return new StatsReport(period, c.Count, unanswered, consultationFigures, caseFigures, satisfaction);
+    }
+
+    private static MediationOutcomeFigures Outcomes(IEnumerable<MediationOutcome?> outcomes)
+    {
+        var list = outcomes.ToList();
+        var succeeded = list.Count(o => o == MediationOutcome.Succeeded);
+        var failed = list.Count(o => o == MediationOutcome.Failed);
+        return new(succeeded, failed, list.Count(o => o == MediationOutcome.Terminated), succeeded + failed == 0 ? null : Rate(succeeded, succeeded + failed));
     }
 
     private static DateTimeOffset Local(DateTimeOffset t) => t.ToOffset(StatsPeriod.Beijing);

@@ -19,6 +19,16 @@ public abstract class CaseDatabase : IAsyncDisposable
 
     public abstract bool IsUniqueViolation(DbException exception);
 
+    /// <summary>Adds a nullable column an older database lacks (a migration); a no-op when it is there.</summary>
+    public abstract Task AddColumnIfMissingAsync(DbConnection connection, string table, string column, string type, CancellationToken cancellationToken);
+
+    protected static async Task ExecAsync(DbConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Serialises writers where the database allows only one (SQLite); a no-op elsewhere.</summary>
     public virtual ValueTask<IDisposable> EnterWriteAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable>(NoLock.Instance);
 
@@ -63,6 +73,15 @@ public sealed class SqliteCaseDatabase : CaseDatabase
     public override bool IsUniqueViolation(DbException exception) =>
         exception is SqliteException { SqliteErrorCode: 19 }; // SQLITE_CONSTRAINT
 
+    // SQLite has no ADD COLUMN IF NOT EXISTS; one process owns the file, so check then add.
+    public override async Task AddColumnIfMissingAsync(DbConnection connection, string table, string column, string type, CancellationToken cancellationToken)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
+        if (Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            await ExecAsync(connection, $"ALTER TABLE {table} ADD COLUMN {column} {type}", cancellationToken).ConfigureAwait(false);
+    }
+
     public override async ValueTask<IDisposable> EnterWriteAsync(CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -94,6 +113,9 @@ public sealed class PostgresCaseDatabase(string connectionString) : CaseDatabase
 
     public override bool IsUniqueViolation(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    public override Task AddColumnIfMissingAsync(DbConnection connection, string table, string column, string type, CancellationToken cancellationToken) =>
+        ExecAsync(connection, $"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {type}", cancellationToken);
 
     public override async ValueTask DisposeAsync()
     {

@@ -24,6 +24,8 @@ public sealed class DeferredCaseStore : ICaseStore
     public Task<IReadOnlyList<CaseEvent>> GetHistoryAsync(string reference, CancellationToken cancellationToken) => Inner.GetHistoryAsync(reference, cancellationToken);
     public Task<CaseRecord> ChangeStatusAsync(string reference, CaseStatus target, string actor, string? note, CancellationToken cancellationToken) =>
         Inner.ChangeStatusAsync(reference, target, actor, note, cancellationToken);
+    public Task<CaseRecord> CloseAsync(string reference, string actor, string? note, MediationOutcome? outcome, CancellationToken cancellationToken) =>
+        Inner.CloseAsync(reference, actor, note, outcome, cancellationToken);
     public Task<IReadOnlyList<CaseNotification>> LeaseDueNotificationsAsync(TimeSpan lease, int max, CancellationToken cancellationToken) =>
         Inner.LeaseDueNotificationsAsync(lease, max, cancellationToken);
     public Task MarkDeliveredAsync(long notificationId, CancellationToken cancellationToken) => Inner.MarkDeliveredAsync(notificationId, cancellationToken);

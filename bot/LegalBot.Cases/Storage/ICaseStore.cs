@@ -19,6 +19,10 @@ public interface ICaseStore
     /// <exception cref="CaseUpdateException">The case does not exist or the move is not allowed from its current status.</exception>
     Task<CaseRecord> ChangeStatusAsync(string reference, CaseStatus target, string actor, string? note, CancellationToken cancellationToken);
 
+    /// <summary>Closes a case; a mediation case records how it ended (调成率), a legal-aid case takes no outcome.</summary>
+    /// <exception cref="CaseUpdateException">As <see cref="ChangeStatusAsync"/>, or the outcome does not fit the case's kind.</exception>
+    Task<CaseRecord> CloseAsync(string reference, string actor, string? note, MediationOutcome? outcome, CancellationToken cancellationToken);
+
     /// <summary>Takes up to <paramref name="max"/> due notifications for <paramref name="lease"/>, so two dispatchers never send the same one at once.</summary>
     Task<IReadOnlyList<CaseNotification>> LeaseDueNotificationsAsync(TimeSpan lease, int max, CancellationToken cancellationToken);
 

@@ -29,6 +29,8 @@ public sealed class SqlCaseStore : ICaseStore
         var store = new SqlCaseStore(db, protector, time);
         await using var c = await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         foreach (var ddl in Schema(db.IdentityColumn)) await Exec(c, null, ddl, cancellationToken).ConfigureAwait(false);
+        // Migrations: columns added after the first release, so an existing database keeps working.
+        await db.AddColumnIfMissingAsync(c, "cases", "mediation_outcome", "TEXT", cancellationToken).ConfigureAwait(false);
         return store;
     }
 
@@ -139,7 +141,7 @@ public sealed class SqlCaseStore : ICaseStore
 
     private const string CaseColumns = """
         reference, kind, status, office_id, office_name, area, name_enc, mobile_enc, description_enc, details,
-        consent_at, consent_version, conversation_id, channel, assigned_to, created_at, updated_at, purged_at
+        consent_at, consent_version, conversation_id, channel, assigned_to, created_at, updated_at, purged_at, mediation_outcome
         """;
 
     public async Task<CaseCreation> CreateAsync(NewCase newCase, CancellationToken cancellationToken)
@@ -177,7 +179,7 @@ public sealed class SqlCaseStore : ICaseStore
         await Exec(c, tx, $"""
             INSERT INTO cases (idempotency_key, {CaseColumns})
             VALUES (@key, @ref, @kind, @status, @office, @officeName, @area, @name, @mobile, @desc, @details,
-                    @consentAt, @consentVersion, @conv, @channel, NULL, @at, @at, NULL)
+                    @consentAt, @consentVersion, @conv, @channel, NULL, @at, @at, NULL, NULL)
             """, cancellationToken,
             ("@key", newCase.IdempotencyKey), ("@ref", r.Reference), ("@kind", r.Kind.ToWire()), ("@status", r.Status.ToWire()),
             ("@office", r.OfficeId), ("@officeName", r.OfficeName), ("@area", r.Area),
@@ -227,11 +229,19 @@ public sealed class SqlCaseStore : ICaseStore
         return list;
     }
 
-    public async Task<CaseRecord> ChangeStatusAsync(string reference, CaseStatus target, string actor, string? note, CancellationToken cancellationToken)
+    public Task<CaseRecord> ChangeStatusAsync(string reference, CaseStatus target, string actor, string? note, CancellationToken cancellationToken) =>
+        MoveAsync(reference, target, actor, note, null, cancellationToken);
+
+    public Task<CaseRecord> CloseAsync(string reference, string actor, string? note, MediationOutcome? outcome, CancellationToken cancellationToken) =>
+        MoveAsync(reference, CaseStatus.Closed, actor, note, outcome, cancellationToken);
+
+    private async Task<CaseRecord> MoveAsync(string reference, CaseStatus target, string actor, string? note, MediationOutcome? outcome, CancellationToken cancellationToken)
     {
         var current = await GetAsync(reference, cancellationToken).ConfigureAwait(false) ?? throw new CaseUpdateException($"case {reference} not found");
         if (!CaseLifecycle.CanMove(current.Status, target))
             throw new CaseUpdateException($"case {reference} is {current.Status.ToWire()} and cannot become {target.ToWire()}");
+        if (outcome is not null && current.Kind != CaseKind.Mediation)
+            throw new CaseUpdateException($"case {reference} is {current.Kind.ToWire()}: only a mediation case has an outcome");
         var now = _time.GetUtcNow();
         using (await _db.EnterWriteAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -239,10 +249,11 @@ public sealed class SqlCaseStore : ICaseStore
             await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             // Optimistic: only moves from the status just read, so two workers cannot both claim a case.
             var changed = await Exec(c, tx, """
-                UPDATE cases SET status = @to, updated_at = @at, assigned_to = CASE WHEN @claim = 1 THEN @actor ELSE assigned_to END
+                UPDATE cases SET status = @to, updated_at = @at, assigned_to = CASE WHEN @claim = 1 THEN @actor ELSE assigned_to END,
+                    mediation_outcome = COALESCE(@outcome, mediation_outcome)
                 WHERE reference = @ref AND status = @from
                 """, cancellationToken, ("@to", target.ToWire()), ("@at", Ms(now)), ("@claim", target == CaseStatus.Claimed ? 1 : 0),
-                ("@actor", actor), ("@ref", reference), ("@from", current.Status.ToWire())).ConfigureAwait(false);
+                ("@actor", actor), ("@outcome", outcome?.ToWire()), ("@ref", reference), ("@from", current.Status.ToWire())).ConfigureAwait(false);
             if (changed != 1) throw new CaseUpdateException($"case {reference} was changed by someone else; reload and try again");
             await AddEventAsync(c, tx, reference, new CaseEvent(now, current.Status, target, actor, note), cancellationToken).ConfigureAwait(false);
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -346,7 +357,10 @@ public sealed class SqlCaseStore : ICaseStore
             list.Add(new CaseRecord(reference, CaseNames.ParseKind(r.GetString(1)), Status(r.GetString(2)), r.GetString(3), r.GetString(4),
                 r.GetString(5), applicant, JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(9)) ?? [],
                 FromMs(r.GetInt64(10)), r.GetString(11), r.GetString(12), r.GetString(13), r.IsDBNull(14) ? null : r.GetString(14),
-                FromMs(r.GetInt64(15)), FromMs(r.GetInt64(16)), r.IsDBNull(17) ? null : FromMs(r.GetInt64(17))));
+                FromMs(r.GetInt64(15)), FromMs(r.GetInt64(16)), r.IsDBNull(17) ? null : FromMs(r.GetInt64(17)))
+            {
+                Outcome = r.IsDBNull(18) ? null : Outcome(r.GetString(18)),
+            });
         }
         return list;
     }
@@ -379,6 +393,9 @@ public sealed class SqlCaseStore : ICaseStore
 
     private static CaseStatus Status(string wire) =>
         CaseNames.TryParseStatus(wire, out var s) ? s : throw new InvalidDataException($"unknown case status '{wire}' in the database");
+
+    private static MediationOutcome Outcome(string wire) =>
+        CaseNames.TryParseOutcome(wire, out var o) ? o : throw new InvalidDataException($"unknown mediation outcome '{wire}' in the database");
 
     private static long Ms(DateTimeOffset t) => t.ToUnixTimeMilliseconds();
 

@@ -3,6 +3,7 @@ using System.Text;
 using LegalBot.Cases;
 using LegalBot.Cases.Audit;
 using LegalBot.Cases.Privacy;
+using LegalBot.Cases.Ratings;
 using LegalBot.Cases.Storage;
 
 namespace LegalBot.Service.Endpoints;
@@ -21,17 +22,21 @@ public static partial class StaffCaseEndpoints
         casework.MapGet("/cases", ListAsync);
         casework.MapGet("/cases.csv", ExportAsync);
         casework.MapGet("/cases/{reference}", ViewAsync);
-        casework.MapPost("/cases/{reference}/claim", (HttpContext http, ICaseStore cases, IStaffAudit audit, string reference, CancellationToken ct) =>
-            ChangeAsync(http, cases, audit, reference, new StatusChange("claimed", null), ct));
+        casework.MapPost("/cases/{reference}/claim", (HttpContext http, ICaseStore cases, IRatingStore ratings, IStaffAudit audit, string reference, CancellationToken ct) =>
+            ChangeAsync(http, cases, ratings, audit, reference, new StatusChange("claimed", null), ct));
         casework.MapPost("/cases/{reference}/status", ChangeAsync);
     }
 
-    /// <summary>A status change request: status (claimed, in-progress, closed, referred) and an optional note.</summary>
-    public sealed record StatusChange(string? Status, string? Note);
+    /// <summary>
+    /// A status change request: status (claimed, in-progress, closed, referred), an optional note, and — required when
+    /// closing a mediation case — its outcome (succeeded, failed, terminated).
+    /// </summary>
+    public sealed record StatusChange(string? Status, string? Note, string? Outcome = null);
 
     /// <summary>A case as lists and exports show it: names and numbers masked.</summary>
     public sealed record CaseSummary(string Reference, string Kind, string Status, string OfficeId, string OfficeName, string Area,
-        string Applicant, string Mobile, string? AssignedTo, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyDictionary<string, string> Details);
+        string Applicant, string Mobile, string? AssignedTo, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyDictionary<string, string> Details,
+        string? Outcome);
 
     private static async Task<IResult> ListAsync(HttpContext http, ICaseStore cases, string? status, string? office, int? limit, CancellationToken ct)
     {
@@ -60,7 +65,7 @@ public static partial class StaffCaseEndpoints
         return Results.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", "cases.csv");
     }
 
-    private static async Task<IResult> ViewAsync(HttpContext http, ICaseStore cases, IStaffAudit audit, string reference, CancellationToken ct)
+    private static async Task<IResult> ViewAsync(HttpContext http, ICaseStore cases, IRatingStore ratings, IStaffAudit audit, string reference, CancellationToken ct)
     {
         var c = await cases.GetAsync(reference, ct);
         if (c is null || !StaffEndpoints.Principal(http).CanSee(c.OfficeId)) return NotFound(reference);
@@ -69,6 +74,7 @@ public static partial class StaffCaseEndpoints
         var history = await cases.GetHistoryAsync(c.Reference, ct);
         var failedChecks = await cases.CountStatusCheckFailuresAsync(c.Reference, "", DateTimeOffset.UtcNow.AddDays(-30), ct);
         var notifications = await cases.ListNotificationsAsync(c.Reference, ct);
+        var rating = await ratings.GetAsync(c.Reference, ct);
         return Results.Json(new
         {
             summary = Summary(c),
@@ -83,21 +89,37 @@ public static partial class StaffCaseEndpoints
             failedStatusChecks = failedChecks.ForReference,
             history = history.Select(h => new { at = h.At, from = h.From?.ToWire(), to = h.To.ToWire(), actor = h.Actor, note = h.Note }),
             notifications = notifications.Select(n => new { id = n.Id, attempts = n.Attempts, deliveredAt = n.DeliveredAt, lastError = n.LastError }),
+            rating = rating is null ? null : StaffRatingEndpoints.View(rating),
         });
     }
 
-    private static async Task<IResult> ChangeAsync(HttpContext http, ICaseStore cases, IStaffAudit audit, string reference, StatusChange change, CancellationToken ct)
+    private static async Task<IResult> ChangeAsync(HttpContext http, ICaseStore cases, IRatingStore ratings, IStaffAudit audit, string reference, StatusChange change,
+        CancellationToken ct)
     {
         if (!CaseNames.TryParseStatus(change.Status, out var target) || target == CaseStatus.Submitted) return BadStatus(change.Status);
         if (change.Note is { Length: > MaxNote }) return StaffEndpoints.Error(StaffTexts.NoteTooLong(MaxNote), 400);
         var c = await cases.GetAsync(reference, ct);
         if (c is null || !StaffEndpoints.Principal(http).CanSee(c.OfficeId)) return NotFound(reference);
         if (!CaseLifecycle.CanMove(c.Status, target)) return StaffEndpoints.Error(StaffTexts.CannotMove(c.Reference, c.Status, target), 409);
+        MediationOutcome? outcome = null;
+        if (!string.IsNullOrWhiteSpace(change.Outcome))
+        {
+            if (!CaseNames.TryParseOutcome(change.Outcome.Trim(), out var parsed)) return StaffEndpoints.Error(StaffRatingTexts.UnknownOutcome(change.Outcome), 400);
+            if (c.Kind != CaseKind.Mediation) return StaffEndpoints.Error(StaffRatingTexts.OutcomeNotForKind(c.Reference), 400);
+            outcome = parsed;
+        }
+        if (target == CaseStatus.Closed && c.Kind == CaseKind.Mediation && outcome is null) return StaffEndpoints.Error(StaffRatingTexts.OutcomeRequired, 400);
         try
         {
-            var updated = await cases.ChangeStatusAsync(c.Reference, target, StaffEndpoints.Principal(http).Worker,
-                string.IsNullOrWhiteSpace(change.Note) ? null : change.Note.Trim(), ct);
-            await audit.RecordAsync(StaffEndpoints.Principal(http), AuditActions.CaseStatus, c.Reference, $"{c.Status.ToWire()}→{target.ToWire()}", ct);
+            var note = string.IsNullOrWhiteSpace(change.Note) ? null : change.Note.Trim();
+            var worker = StaffEndpoints.Principal(http).Worker;
+            var updated = target == CaseStatus.Closed
+                ? await cases.CloseAsync(c.Reference, worker, note, outcome, ct)
+                : await cases.ChangeStatusAsync(c.Reference, target, worker, note, ct);
+            // The citizen is asked to rate the closed case in the conversation that filed it (好差评).
+            if (target == CaseStatus.Closed) await ratings.RequestAsync(updated, updated.UpdatedAt, ct);
+            await audit.RecordAsync(StaffEndpoints.Principal(http), AuditActions.CaseStatus, c.Reference,
+                $"{c.Status.ToWire()}→{target.ToWire()}" + (outcome is { } o ? $" ({o.ToWire()})" : ""), ct);
             return Results.Json(Summary(updated));
         }
         catch (CaseUpdateException)
@@ -121,7 +143,7 @@ public static partial class StaffCaseEndpoints
 
     private static CaseSummary Summary(CaseRecord c) => new(c.Reference, c.Kind.ToWire(), c.Status.ToWire(), c.OfficeId, c.OfficeName, c.Area,
         c.Applicant is { } a ? PiiMasking.MaskName(a.Name) : StaffTexts.Purged, c.Applicant is { } b ? PiiMasking.MaskMobile(b.Mobile) : "",
-        c.AssignedTo, c.CreatedAt, c.UpdatedAt, c.Details);
+        c.AssignedTo, c.CreatedAt, c.UpdatedAt, c.Details, c.Outcome?.ToWire());
 
     private static IResult NotFound(string reference) => StaffEndpoints.Error(StaffTexts.CaseNotFound(reference), 404);
 

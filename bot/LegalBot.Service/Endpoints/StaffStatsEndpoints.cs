@@ -1,6 +1,7 @@
 using System.Globalization;
 using LegalBot.Cases;
 using LegalBot.Cases.Activity;
+using LegalBot.Cases.Ratings;
 using LegalBot.Cases.Statistics;
 using LegalBot.Cases.Storage;
 using LegalBot.Conversation.State;
@@ -19,18 +20,18 @@ public static class StaffStatsEndpoints
 
     public static void MapStaffStats(this RouteGroupBuilder casework)
     {
-        casework.MapGet("/stats", async (HttpContext http, IActivityStore activity, IConversationStore conversations, ICaseStore cases, TimeProvider time,
-            string? month, string? year, CancellationToken ct) =>
+        casework.MapGet("/stats", async (HttpContext http, IActivityStore activity, IConversationStore conversations, ICaseStore cases, IRatingStore ratings,
+            TimeProvider time, string? month, string? year, CancellationToken ct) =>
         {
             if (Period(month, year, time.GetUtcNow()) is not { } period) return StaffEndpoints.Error(StaffStatsTexts.BadPeriod(month, year), 400);
-            return Results.Json(await ReportAsync(StaffEndpoints.Principal(http), period, activity, conversations, cases, ct));
+            return Results.Json(await ReportAsync(StaffEndpoints.Principal(http), period, activity, conversations, cases, ratings, ct));
         });
-        casework.MapGet("/stats.xlsx", async (HttpContext http, IActivityStore activity, IConversationStore conversations, ICaseStore cases, IStaffAudit audit,
+        casework.MapGet("/stats.xlsx", async (HttpContext http, IActivityStore activity, IConversationStore conversations, ICaseStore cases, IRatingStore ratings, IStaffAudit audit,
             Hosting.KnowledgeHost host, Hosting.DataStores stores, TimeProvider time, string? month, string? year, CancellationToken ct) =>
         {
             if (Period(month, year, time.GetUtcNow()) is not { } period) return StaffEndpoints.Error(StaffStatsTexts.BadPeriod(month, year), 400);
             var principal = StaffEndpoints.Principal(http);
-            var report = await ReportAsync(principal, period, activity, conversations, cases, ct);
+            var report = await ReportAsync(principal, period, activity, conversations, cases, ratings, ct);
             var scope = principal.SeesAllOffices ? StaffTexts.AllOffices : host.Offices.Get(principal.Office)?.Name ?? principal.Office;
             await audit.RecordAsync(principal, LegalBot.Cases.Audit.AuditActions.StatsExport, period.Label, null, ct);
             var publicity = await StaffPublicityEndpoints.BuildAsync(stores.Publicity, host, period, ct);
@@ -53,7 +54,7 @@ public static class StaffStatsEndpoints
     }
 
     public static async Task<StatsReport> ReportAsync(StaffPrincipal principal, StatsPeriod period, IActivityStore activity, IConversationStore conversations,
-        ICaseStore cases, CancellationToken ct)
+        ICaseStore cases, IRatingStore ratings, CancellationToken ct)
     {
         var consultations = await activity.ListAsync(period.From, period.To, ct);
         var feedback = (await conversations.ListFeedbackAsync(MaxFeedback, ct)).Select(f => new FeedbackFact(f.CreatedAt, f.Helpful));
@@ -62,6 +63,8 @@ public static class StaffStatsEndpoints
         // A case untouched since before the period cannot have been filed, claimed or closed in it.
         foreach (var c in list.Where(c => c.UpdatedAt >= period.From && c.CreatedAt < period.To))
             facts.Add(new CaseFacts(c, await cases.GetHistoryAsync(c.Reference, ct)));
-        return StatsReport.Compute(period, consultations, feedback, facts, []);
+        // Ratings count in the period they were given, for the key's office (all for "*").
+        var rated = await ratings.ListRatedAsync(new RatingQuery(principal.SeesAllOffices ? null : principal.Office, period.From, period.To, Limit: MaxCases), ct);
+        return StatsReport.Compute(period, consultations, feedback, facts, rated.Select(r => r.Level!.Value));
     }
 }

@@ -7,7 +7,7 @@ namespace LegalBot.Service.Endpoints;
 
 /// <summary>
 /// The XLSX export of a month or a year, laid out as the annual 法治政府建设报告 figures: a summary sheet
-/// (咨询人次, 法律援助 受理/办结, 调解 受理/办结率, 满意率, 办理时长), the consultations per day, and the breakdowns.
+/// (咨询人次, 法律援助 受理/办结, 调解 受理/调成率, 满意率, 办理时长), the consultations per day, and the breakdowns.
 /// </summary>
 public static class StaffStatsExport
 {
@@ -32,7 +32,7 @@ public static class StaffStatsExport
         sheet.Range(1, 1, 1, 3).Merge().Style.Font.SetBold().Font.SetFontSize(14);
         Header(sheet, 2, T.Item, T.Value, T.Note);
         var c = r.ConsultationFigures;
-        var mediationRate = r.Cases.Mediation.Received == 0 ? (double?)null : Math.Round(100.0 * r.Cases.Mediation.Closed / r.Cases.Mediation.Received, 1);
+        var m = r.Cases.MediationOutcomes;
         (string Item, double? Value, string Note)[] rows =
         [
             (T.Consultations, r.Consultations, ""),
@@ -44,7 +44,10 @@ public static class StaffStatsExport
             (T.LegalAidClosed, r.Cases.LegalAid.Closed, ""),
             (T.MediationReceived, r.Cases.Mediation.Received, ""),
             (T.MediationClosed, r.Cases.Mediation.Closed, ""),
-            (T.MediationRate, mediationRate, T.MediationRateNote),
+            (T.MediationRate, m.SuccessRate, T.MediationRateNote),
+            (T.MediationSucceeded, m.Succeeded, ""),
+            (T.MediationFailed, m.Failed, ""),
+            (T.MediationTerminated, m.Terminated, ""),
             (T.SatisfactionRate, r.Satisfaction.Rate, T.SatisfactionNote),
             (T.Ratings, r.Satisfaction.Ratings, ""),
             (T.HoursToClaim, r.Cases.HoursToClaim, ""),

@@ -32,8 +32,11 @@ public static class StaffStatsTexts
     public const string LegalAidClosed = "法律援助 办结（件）";
     public const string MediationReceived = "人民调解 受理（件）";
     public const string MediationClosed = "人民调解 办结（件）";
-    public const string MediationRate = "人民调解 办结率（%）";
-    public const string MediationRateNote = "按办结件数 / 受理件数计；调解是否达成协议尚未单独记录";
+    public const string MediationRate = "人民调解 调成率（%）";
+    public const string MediationRateNote = "调解成功 /（调解成功+调解不成功），按本期办结的调解案件计；终止调解不计入";
+    public const string MediationSucceeded = "其中：调解成功（件）";
+    public const string MediationFailed = "其中：调解不成功（件）";
+    public const string MediationTerminated = "其中：终止调解（件）";
     public const string SatisfactionRate = "满意率（%）";
     public const string SatisfactionNote = "（非常满意+满意+基本满意）/ 全部评价";
     public const string Ratings = "评价数";

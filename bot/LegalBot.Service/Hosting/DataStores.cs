@@ -38,6 +38,9 @@ public sealed partial class DataStores(IOptions<DataOptions> data, IOptions<Case
     /// <summary>The case store; calls fail with <see cref="CaseStoreUnavailableException"/> until it is open.</summary>
     public DeferredCaseStore Cases { get; } = new();
 
+    /// <summary>好差评, in the case database; opened with it.</summary>
+    public LegalBot.Cases.Ratings.DeferredRatingStore Ratings { get; } = new();
+
     public IConversationStore Conversations => _conversations ?? throw NotOpened();
     public DirectLineTokens Tokens => _tokens ?? throw NotOpened();
     public IDirectLineStore DirectLine => _directLine ?? throw NotOpened();
@@ -126,6 +129,7 @@ public sealed partial class DataStores(IOptions<DataOptions> data, IOptions<Case
             return false;
         }
         if (_storage.KeyCreated) LogKeyCreated(settings.KeyPath);
+        Ratings.Open(await LegalBot.Cases.Ratings.SqlRatingStore.OpenAsync(_storage.Database, _storage.Protector, cancellationToken).ConfigureAwait(false));
         Cases.Open(_storage.Store);
         _caseProblem = null;
         return true;

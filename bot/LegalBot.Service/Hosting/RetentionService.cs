@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace LegalBot.Service.Hosting;
 
 /// <summary>Applies the retention settings at start-up and daily (the same purge <c>legalbot purge</c> runs by hand).</summary>
-public sealed partial class RetentionService(ICaseStore cases, IConversationStore conversations, IOptions<CasesOptions> options,
+public sealed partial class RetentionService(ICaseStore cases, LegalBot.Cases.Ratings.IRatingStore ratings, IConversationStore conversations, IOptions<CasesOptions> options,
     TimeProvider time, ILogger<RetentionService> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -16,6 +16,8 @@ public sealed partial class RetentionService(ICaseStore cases, IConversationStor
             {
                 var now = time.GetUtcNow();
                 var purgedCases = await cases.PurgeAsync(now.AddDays(-options.Value.RetentionDays), stoppingToken).ConfigureAwait(false);
+                // A purged case's rating keeps its level (statistics) but loses its comment, note and conversation.
+                await ratings.PurgeAsync(stoppingToken).ConfigureAwait(false);
                 var purgedRows = await conversations.PurgeAsync(now.AddDays(-options.Value.ConversationRetentionDays), stoppingToken).ConfigureAwait(false);
                 if (purgedCases + purgedRows > 0) LogPurged(purgedCases, purgedRows);
             }

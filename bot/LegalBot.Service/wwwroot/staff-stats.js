@@ -51,6 +51,7 @@
       card('咨询人次', s.consultations), card('未能解答率', rate(c.unansweredRate)), card('追问澄清率', rate(c.clarifiedRate)),
       card('“没帮助”占比', c.feedback ? rate(c.notHelpfulRate) : '暂无'),
       card('法律援助 受理/办结', `${k.legalAid.received} / ${k.legalAid.closed}`), card('人民调解 受理/办结', `${k.mediation.received} / ${k.mediation.closed}`),
+      card('调成率', rate(k.mediationOutcomes.successRate)),
       card('满意率', rate(s.satisfaction.rate)), card('平均认领时长', num(k.hoursToClaim, '小时')), card('平均办理时长', num(k.daysToClose, '天')));
     const days = s.period.label.length === 4 ? c.byMonth : c.byDay;
     charts['chart-days'].setOption({
