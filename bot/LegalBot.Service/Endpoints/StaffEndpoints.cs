@@ -50,6 +50,7 @@ public static class StaffEndpoints
         casework.MapStaffStats();
         staff.MapStaffKnowledge(casework);
         casework.MapStaffQuestions();
+        casework.MapStaffMatters();
     }
 
     /// <summary>The worker the request's key belongs to (set by the group filter).</summary>
