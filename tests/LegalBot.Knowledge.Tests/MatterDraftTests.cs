@@ -148,6 +148,20 @@ public sealed class MatterDraftTests
         Assert.Equal(4, result.Problems.Count);
     }
 
+    [Fact]
+    public async Task References_are_checked_while_the_answer_is_still_missing_and_the_missing_answer_is_shown_at_its_heading()
+    {
+        var (k, kb) = await FolderAsync();
+        using var _ = k;
+        using var __ = kb;
+        var markdown = MatterDraftBuilder.Compose(Complete(quote: "国家收费提供服务。") with { Answer = "" });
+        var lines = markdown.Split('\n');
+        var result = await CheckAsync(kb, "matters/labour/new.md", markdown);
+        Assert.Null(result.Document);
+        Assert.Equal("## 解答", lines[Assert.Single(result.Problems, p => p.Message.Contains("还没有写", StringComparison.Ordinal)).Line - 1]);
+        Assert.Equal("  - law: 示例法", lines[Assert.Single(result.Problems, p => p.Message.Contains("引文与条文原文不一致", StringComparison.Ordinal)).Line - 1]);
+    }
+
     [Theory]
     [InlineData("../matters/labour/x.md")]
     [InlineData("matters/../guides/x.md")]

@@ -1,6 +1,8 @@
 using System.Text;
 using LegalBot.Knowledge.Documents;
 using LegalBot.Knowledge.Import;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
 
 namespace LegalBot.Knowledge.Editing;
 
@@ -23,12 +25,16 @@ public static class MatterCheck
         KnowledgeLimits? limits = null)
     {
         if (!IsMatterPath(path)) return new([new(path ?? "", 1, MatterTexts.BadPath(path ?? ""))], null);
-        var parsed = MarkdownDocumentParser.Parse(path, Encoding.UTF8.GetBytes(markdown), limits);
-        var problems = parsed.Diagnostics.Select(d => d with { Message = MatterTexts.Translate(d.Message) }).ToList();
+        var bytes = Encoding.UTF8.GetBytes(markdown);
+        var parsed = MarkdownDocumentParser.Parse(path, bytes, limits);
+        var problems = parsed.Diagnostics.Select(d => Chinese(d, markdown)).ToList();
         if (parsed.Document is not { } document)
         {
             if (problems.Count == 0) problems.Add(new(path, 1, MatterTexts.NotAMatter));
-            return new(problems, null);
+            // Staff fix one thing at a time: the references are proved even while the answer is still missing.
+            foreach (var r in FrontMatterReferences(path, bytes))
+                if (Reference(r, statutes, registry) is { } message) problems.Add(new(path, Math.Max(r.Line, 1), message.Text, message.Warning));
+            return new([.. problems.OrderBy(p => p.Line)], null);
         }
         if (document.Info.Kind != DocumentKind.Matter) return new([.. problems, new(path, 1, MatterTexts.NotAMatter)], null);
 
@@ -44,6 +50,35 @@ public static class MatterCheck
     /// <summary>A relative <c>.md</c> path under <c>matters/</c> that the knowledge folder accepts (no <c>..</c>, no hidden or odd segments).</summary>
     public static bool IsMatterPath(string? path) =>
         KnowledgePaths.IsAllowed(path) && path!.StartsWith(MatterDraftBuilder.Folder + "/", StringComparison.Ordinal) && path.Split('/').Length >= 2;
+
+    /// <summary>The problem in Chinese; a missing section is shown at its heading when the heading is there (the parser points at the front matter).</summary>
+    private static KnowledgeDiagnostic Chinese(KnowledgeDiagnostic d, string markdown)
+    {
+        var chinese = d with { Message = MatterTexts.Translate(d.Message) };
+        var heading = d.Message.Contains("'## " + MatterProfile.AnswerHeading + "'", StringComparison.Ordinal) ? "## " + MatterProfile.AnswerHeading : null;
+        if (heading is null) return chinese;
+        var at = Array.FindIndex(markdown.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'), l => l.TrimEnd() == heading);
+        return at < 0 ? chinese : chinese with { Line = at + 1 };
+    }
+
+    /// <summary>The references of a file that does not parse as a whole, read from its front matter alone (its problems are the parser's).</summary>
+    private static List<ArticleReference> FrontMatterReferences(string path, byte[] content)
+    {
+        if (MarkdownLines.Read(content) is not { } lines) return [];
+        var end = lines.FrontMatterEnd();
+        if (end < 0) return [];
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(string.Join('\n', lines.Lines.Skip(1).Take(end - 1))));
+            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root) return [];
+            return new YamlFields(path, 2, []).References(root, "a matter") ?? [];
+        }
+        catch (YamlException)
+        {
+            return [];
+        }
+    }
 
     private static (string Text, bool Warning)? Reference(ArticleReference r, StatuteIndex statutes, StatuteRegistry registry)
     {
