@@ -17,6 +17,7 @@ public static class AuditActions
     public const string CaseStatus = "case.status";
     public const string KnowledgeUpload = "knowledge.upload";
     public const string KnowledgeAttach = "knowledge.attach";
+    public const string KnowledgeMatter = "knowledge.matter";
     public const string RatingFollowUp = "rating.follow-up";
     public const string StatsExport = "stats.export";
 }

@@ -51,6 +51,7 @@ public static class StaffEndpoints
         staff.MapStaffKnowledge(casework);
         casework.MapStaffQuestions();
         casework.MapStaffRatings();
+        casework.MapStaffMatters();
     }
 
     /// <summary>The worker the request's key belongs to (set by the group filter).</summary>

@@ -3,7 +3,7 @@
   const { el, cell, time, json, show } = Desk;
   const actionNames = {
     'case.view': '查看案件', 'case.export': '导出案件', 'case.status': '变更状态', 'knowledge.upload': '上传知识文件',
-    'knowledge.attach': '关联群众提问', 'rating.follow-up': '差评回访', 'stats.export': '导出统计',
+    'knowledge.attach': '关联群众提问', 'knowledge.matter': '新建/编辑事项', 'rating.follow-up': '差评回访', 'stats.export': '导出统计',
   };
   const statusNames = { submitted: '待受理', claimed: '已认领', 'in-progress': '办理中', closed: '已办结', referred: '已转交' };
 

@@ -12,10 +12,11 @@
     cannotSave: '有问题未解决，不能保存；可以直接在文本框里修改后重新检查。',
     exists: '已有同名文件：保存将覆盖它',
     warning: '提示',
+    edit: '编辑',
   };
 
   const headers = ['文件', '类型', '标题', '条数', '最后修改', '问题'];
-  let section, rows, summary, onlyProblems, file, preview, notice;
+  let section, rows, summary, onlyProblems, file, preview, notice, matterPanel;
 
   const problemList = problems => el('ul', { className: 'problems' }, ...problems.map(p =>
     el('li', { className: p.warning ? 'warning' : '' }, `${p.warning ? texts.warning + '：' : ''}第 ${p.line} 行：${p.message}`)));
@@ -32,10 +33,11 @@
     summary = el('p', { id: 'knowledge-summary' });
     notice = el('p', { id: 'import-notice', role: 'status' });
     preview = el('div', { id: 'import-preview', hidden: true });
+    matterPanel = el('div', { id: 'matter-edit', className: 'matter-editor', hidden: true });
     rows = el('tbody', { id: 'documents' });
     section.append(
       el('div', { className: 'toolbar' }, el('label', {}, '导入文件（.md/.docx/.pdf/.xlsx） ', file), previewButton),
-      notice, preview,
+      notice, preview, matterPanel,
       el('div', { className: 'toolbar' }, refresh, el('label', {}, onlyProblems, ' 只看有问题的')),
       summary,
       el('div', { className: 'scroll documents-scroll' }, el('table', { className: 'documents' },
@@ -51,7 +53,7 @@
     const shown = (onlyProblems.checked ? status.documents.filter(d => d.problems.length > 0) : status.documents)
       .map((d, i) => ({ d, i })).sort((a, b) => rank(a.d) - rank(b.d) || a.i - b.i).map(x => x.d);
     rows.replaceChildren(...shown.map(d => {
-      const cells = [cell(d.path), cell(kindNames[d.kind] || d.kind || ''), cell(d.title), cell(d.served ? d.chunks : texts.notServed),
+      const cells = [pathCell(d), cell(kindNames[d.kind] || d.kind || ''), cell(d.title), cell(d.served ? d.chunks : texts.notServed),
         cell(time(d.lastChange)), el('td', {}, problemList(d.problems))];
       // On a phone each row is a card; the labels come from the headers.
       cells.forEach((c, i) => { c.dataset.label = headers[i]; });
@@ -60,6 +62,23 @@
       return tr;
     }));
     if (shown.length === 0) rows.append(el('tr', {}, el('td', { colSpan: 6, className: 'empty' }, '没有文件')));
+  }
+
+  /** The file's path; a served matter also gets 编辑, which opens the matter editor above the table. */
+  function pathCell(d) {
+    const td = cell(d.path);
+    if (d.kind !== 'matter' || !d.served || !d.id) return td;
+    const edit = el('button', { type: 'button', className: 'edit-matter' }, texts.edit);
+    edit.addEventListener('click', async () => {
+      try {
+        await Desk.matterEditor.edit(matterPanel, d.id);
+        matterPanel.hidden = false;
+        matterPanel.scrollIntoView();
+        show(null);
+      } catch (e) { show(e); }
+    });
+    td.append(' ', edit);
+    return td;
   }
 
   async function upload() {

@@ -10,6 +10,7 @@
     kinds: { unanswered: '未答', clarified: '反问', 'not-helpful': '没帮助' },
     docKinds: { matter: '事项', guide: '办事指南', handbook: '手册', regulation: '法规' },
     attach: '关联到知识库',
+    newMatter: '新建事项',
     search: '查找',
     searchPlaceholder: '输入关键词查找事项、指南章节或法条',
     addHere: '添加到这里',
@@ -41,6 +42,13 @@
       panel.hidden = !panel.hidden;
       if (!panel.hidden && panel.childElementCount === 0) attachPanel(panel, g.question).catch(show);
     });
+    // 新建事项: when nothing in the knowledge base fits, draft a matter from the question (staff edit it before it goes live).
+    const matter = el('div', { className: 'matter-editor', hidden: true });
+    const create = el('button', { type: 'button', className: 'open-matter' }, T.newMatter);
+    create.addEventListener('click', () => {
+      matter.hidden = !matter.hidden;
+      if (!matter.hidden && matter.childElementCount === 0) Desk.matterEditor.fromQuestion(matter, g.question).then(() => show(null)).catch(e => { matter.hidden = true; show(e); });
+    });
     const others = g.members.map(m => m.question).filter((q, i, all) => q !== g.question && all.indexOf(q) === i);
     return el('li', { className: 'question' },
       el('p', { className: 'asked' }, g.question),
@@ -49,7 +57,7 @@
         ...g.kinds.map(k => el('span', { className: 'kind kind-' + k }, T.kinds[k] || k)),
         el('span', { className: 'when' }, time(g.latest))),
       others.length ? el('p', { className: 'others' }, T.others(others.length) + others.slice(0, 3).join('；')) : null,
-      open, panel);
+      el('div', { className: 'question-actions' }, open, create), panel, matter);
   }
 
   async function attachPanel(panel, question) {
