@@ -76,6 +76,29 @@ public sealed class CrisisDetectionTests(ITestOutputHelper output)
         Assert.True(alarms <= 0.14, $"false alarms {alarms:F3}");
     }
 
+    /// <summary>
+    /// The fourth sets (153 emergencies, 306 non-emergencies using the same danger words), written from the issue's
+    /// categories before the detector was changed and first run blind (README "Crisis detection"). Only the dev half's
+    /// misses and alarms are printed; the holdout half is only counted.
+    /// </summary>
+    [Theory]
+    [InlineData("emergency-4.jsonl", "non-emergency-4.jsonl", 0, 1, 7, 7)]
+    public void A_fourth_set_written_blind(string emergencyFile, string otherFile, int devMissed, int holdoutMissed, int devAlarms, int holdoutAlarms)
+    {
+        var emergencies = Load(emergencyFile);
+        var others = Load(otherFile);
+        var missed = emergencies.Where(q => !Detector.Assess(q.Question).IsEmergency).ToList();
+        var alarms = others.Select(q => (q, a: Detector.Assess(q.Question))).Where(x => x.a.IsEmergency).ToList();
+        foreach (var m in missed.Where(m => m.Split == "dev")) output.WriteLine($"missed {m.Id} {m.Question}");
+        foreach (var (q, a) in alarms.Where(x => x.q.Split == "dev")) output.WriteLine($"alarm {q.Id} {a} {q.Question}");
+        var figures = (Dev: missed.Count(m => m.Split == "dev"), Holdout: missed.Count(m => m.Split != "dev"),
+            DevAlarms: alarms.Count(x => x.q.Split == "dev"), HoldoutAlarms: alarms.Count(x => x.q.Split != "dev"));
+        output.WriteLine($"missed: dev {figures.Dev} / {emergencies.Count(q => q.Split == "dev")}, holdout {figures.Holdout} / {emergencies.Count(q => q.Split != "dev")}");
+        output.WriteLine($"false alarms: dev {figures.DevAlarms} / {others.Count(q => q.Split == "dev")}, holdout {figures.HoldoutAlarms} / {others.Count(q => q.Split != "dev")}");
+        Assert.True(figures.Dev <= devMissed && figures.Holdout <= holdoutMissed, $"missed dev {figures.Dev}, holdout {figures.Holdout}");
+        Assert.True(figures.DevAlarms <= devAlarms && figures.HoldoutAlarms <= holdoutAlarms, $"false alarms dev {figures.DevAlarms}, holdout {figures.HoldoutAlarms}");
+    }
+
     [Theory]
     [InlineData("我刚被人打了现在还在流血", "violence")]
     [InlineData("被电动车撞了,对方跑了", "traffic")]
