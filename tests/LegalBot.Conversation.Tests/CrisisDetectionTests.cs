@@ -83,6 +83,7 @@ public sealed class CrisisDetectionTests(ITestOutputHelper output)
     /// </summary>
     [Theory]
     [InlineData("emergency-4.jsonl", "non-emergency-4.jsonl", 0, 1, 2, 4)]
+    [InlineData("emergency-5.jsonl", "non-emergency-5.jsonl", 0, 2, 0, 0)]
     public void A_fourth_set_written_blind(string emergencyFile, string otherFile, int devMissed, int holdoutMissed, int devAlarms, int holdoutAlarms)
     {
         var emergencies = Load(emergencyFile);
