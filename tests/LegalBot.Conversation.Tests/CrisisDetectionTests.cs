@@ -72,8 +72,59 @@ public sealed class CrisisDetectionTests(ITestOutputHelper output)
         var recall = emergencies.Count(q => Detector.Assess(q.Question).IsEmergency) / (double)emergencies.Count;
         var alarms = others.Count(q => Detector.Assess(q.Question).IsEmergency) / (double)others.Count;
         output.WriteLine(FormattableString.Invariant($"recall {recall:F3} (n={emergencies.Count}), false alarms {alarms:F3} (n={others.Count})"));
-        Assert.True(recall >= 0.97, $"recall {recall:F3}");
-        Assert.True(alarms <= 0.14, $"false alarms {alarms:F3}");
+        Assert.True(recall >= 0.98, $"recall {recall:F3}");
+        Assert.True(alarms <= 0.11, $"false alarms {alarms:F3}");
+    }
+
+    /// <summary>
+    /// The fourth sets (153 emergencies, 306 non-emergencies using the same danger words), written from the issue's
+    /// categories before the detector was changed and first run blind (README "Crisis detection"). Only the dev half's
+    /// misses and alarms are printed; the holdout half is only counted.
+    /// </summary>
+    [Theory]
+    [InlineData("emergency-4.jsonl", "non-emergency-4.jsonl", 0, 1, 2, 4)]
+    [InlineData("emergency-5.jsonl", "non-emergency-5.jsonl", 0, 2, 0, 0)]
+    public void A_fourth_set_written_blind(string emergencyFile, string otherFile, int devMissed, int holdoutMissed, int devAlarms, int holdoutAlarms)
+    {
+        var emergencies = Load(emergencyFile);
+        var others = Load(otherFile);
+        var missed = emergencies.Where(q => !Detector.Assess(q.Question).IsEmergency).ToList();
+        var alarms = others.Select(q => (q, a: Detector.Assess(q.Question))).Where(x => x.a.IsEmergency).ToList();
+        foreach (var m in missed.Where(m => m.Split == "dev")) output.WriteLine($"missed {m.Id} {m.Question}");
+        foreach (var (q, a) in alarms.Where(x => x.q.Split == "dev")) output.WriteLine($"alarm {q.Id} {a} {q.Question}");
+        var figures = (Dev: missed.Count(m => m.Split == "dev"), Holdout: missed.Count(m => m.Split != "dev"),
+            DevAlarms: alarms.Count(x => x.q.Split == "dev"), HoldoutAlarms: alarms.Count(x => x.q.Split != "dev"));
+        output.WriteLine($"missed: dev {figures.Dev} / {emergencies.Count(q => q.Split == "dev")}, holdout {figures.Holdout} / {emergencies.Count(q => q.Split != "dev")}");
+        output.WriteLine($"false alarms: dev {figures.DevAlarms} / {others.Count(q => q.Split == "dev")}, holdout {figures.HoldoutAlarms} / {others.Count(q => q.Split != "dev")}");
+        Assert.True(figures.Dev <= devMissed && figures.Holdout <= holdoutMissed, $"missed dev {figures.Dev}, holdout {figures.Holdout}");
+        Assert.True(figures.DevAlarms <= devAlarms && figures.HoldoutAlarms <= holdoutAlarms, $"false alarms dev {figures.DevAlarms}, holdout {figures.HoldoutAlarms}");
+    }
+
+    /// <summary>The number each labelled category must put first (issue 14): 110 police, 120 medical, 119 fire and gas, 122 traffic.</summary>
+    private static readonly Dictionary<string, string> FirstNumber = new(StringComparer.Ordinal)
+    {
+        ["violence"] = "110", ["weapon"] = "110", ["domestic-violence"] = "110", ["sexual-assault"] = "110", ["child"] = "110",
+        ["confinement"] = "110", ["stalking"] = "110", ["general"] = "110",
+        ["self-harm"] = "120", ["medical"] = "120", ["poisoning"] = "120",
+        ["fire"] = "119", ["gas"] = "119", ["traffic"] = "122",
+    };
+
+    [Theory]
+    [InlineData("emergency-4.jsonl", 10)]
+    public void The_right_number_comes_first(string file, int allowedWrong)
+    {
+        var wrong = new List<string>();
+        foreach (var line in File.ReadLines(Path.Combine(TestPaths.RepoRoot, "tests", "data", file)).Where(l => l.Trim().Length > 0))
+        {
+            var e = JsonDocument.Parse(line).RootElement;
+            var assessment = Detector.Assess(e.GetProperty("question").GetString());
+            if (!assessment.IsEmergency) continue;
+            var want = FirstNumber[e.GetProperty("category").GetString()!];
+            var got = assessment.Categories[0].Numbers[0];
+            if (got != want) wrong.Add($"{e.GetProperty("id").GetString()} want {want} got {got} ({assessment})" + (e.GetProperty("split").GetString() == "dev" ? " " + e.GetProperty("question").GetString() : ""));
+        }
+        foreach (var w in wrong) output.WriteLine(w);
+        Assert.True(wrong.Count <= allowedWrong, $"{wrong.Count} with the wrong number first");
     }
 
     [Theory]
@@ -85,6 +136,16 @@ public sealed class CrisisDetectionTests(ITestOutputHelper output)
     [InlineData("厨房一股煤气味", "gas")]
     [InlineData("老婆生孩子羊水破了，车还没来", "medical")]
     public void Emergencies(string message, string category) => Assert.Equal(category, Detector.Assess(message).Categories[0].Id);
+
+    /// <summary>Single short messages, as the held-out set has them: each must be an emergency on its own.</summary>
+    [Theory]
+    [InlineData("救命")]
+    [InlineData("他拿刀了")]
+    [InlineData("药吃下去了")]
+    [InlineData("快来人")]
+    [InlineData("着伙了")]
+    [InlineData("他又来了在砸门")]
+    public void Single_short_messages(string message) => Assert.True(Detector.Assess(message).IsEmergency, message);
 
     [Theory]
     [InlineData("去年被打过能起诉吗")]

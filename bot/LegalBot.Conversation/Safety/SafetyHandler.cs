@@ -17,7 +17,7 @@ public sealed class SafetyHandler : ITurnHandler
         if (!turn.Crisis.IsEmergency) return ValueTask.FromResult(false);
         // An answer to an application's question ("我在城关镇东关村", a name, a phone number) is what the form asked for:
         // only a rule's finding, not the learned model's guess, interrupts it.
-        if (turn.State.Dialog is { Paused: false } && turn.Crisis.Categories.All(c => c.Id == CrisisDetector.GeneralCategory))
+        if (turn.State.Dialog is { Paused: false } && turn.Crisis.LearnedOnly)
         {
             turn.Crisis = CrisisAssessment.None;
             return ValueTask.FromResult(false);

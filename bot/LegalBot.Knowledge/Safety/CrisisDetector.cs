@@ -10,6 +10,9 @@ public sealed record CrisisAssessment(IReadOnlyList<CrisisCategory> Categories, 
 
     public bool IsEmergency => Categories.Count > 0;
 
+    /// <summary>Only the learned model says danger: no rule named it (an open application's answers are not interrupted by this).</summary>
+    public bool LearnedOnly { get; init; }
+
     public override string ToString() => IsEmergency
         ? string.Join(", ", Categories.Select(c => c.Id)) + " (" + string.Join(", ", Evidence) + ")"
         : "none";
@@ -34,6 +37,13 @@ public sealed class CrisisDetector
 
     /// <summary>When a rule names the danger, the model only has to not rule it out (it learned that legal framing usually means "not now").</summary>
     public const double ConfirmThreshold = 0.3;
+
+    /// <summary>
+    /// The learned model alone, with no rule naming the danger, in a message framed as a consultation (能不能, 怎么赔,
+    /// 去年, 已经出院) with no "now" word: stories told to ask about the law read like emergencies to n-grams, so the
+    /// model has to be nearly certain there. (A gate on "no danger word at all" cost 12 points of cross-validated recall.)
+    /// </summary>
+    public const double StoryThreshold = 0.9;
 
     /// <summary>The category the learned second opinion reports under (crisis.txt's [类别 general]).</summary>
     public const string GeneralCategory = "general";
@@ -60,14 +70,25 @@ public sealed class CrisisDetector
     public CrisisDetector(CrisisLexicon lexicon, IReadOnlyList<string>? ordinaryQuestions = null)
     {
         Lexicon = lexicon;
-        var examples = lexicon.Examples.ToList();
-        var labelledOnly = NgramClassifier.Train(examples, m => Signals(m).Names);
+        // The model reads the message as the rules do (misspellings corrected, idioms such as 笑死/救命钱 masked), so
+        // "气死我了" teaches it nothing about 死; the rules' findings for each prepared text go along as named features.
+        var names = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        LabelledText Prepared(LabelledText e)
+        {
+            var signals = Signals(e.Text);
+            names[signals.Text] = signals.Names;
+            return e with { Text = signals.Text };
+        }
+        IEnumerable<string> Named(string prepared) => names[prepared];
+        var examples = lexicon.Examples.Select(Prepared).ToList();
+        var labelledOnly = NgramClassifier.Train(examples, Named);
         var ordinary = (ordinaryQuestions ?? [])
-            .Where(q => Signals(q).Found.Count == 0 && (labelledOnly is null || labelledOnly.Probability(q, Signals(q).Names) < DangerLike))
+            .Select(q => (Example: Prepared(new LabelledText(q, false)), Rules: Signals(q).Found.Count))
+            .Where(q => q.Rules == 0 && (labelledOnly is null || labelledOnly.Probability(q.Example.Text, Named(q.Example.Text)) < DangerLike))
             .ToList();
         var weight = Math.Min(OrdinaryWeight, OrdinaryBudget / Math.Max(1, ordinary.Count));
-        examples.AddRange(ordinary.Select(q => new LabelledText(q, false, weight)));
-        _classifier = ordinary.Count == 0 ? labelledOnly : NgramClassifier.Train(examples, m => Signals(m).Names);
+        examples.AddRange(ordinary.Select(q => q.Example with { Weight = weight }));
+        _classifier = ordinary.Count == 0 ? labelledOnly : NgramClassifier.Train(examples, Named);
     }
 
     public CrisisLexicon Lexicon { get; }
@@ -83,25 +104,43 @@ public sealed class CrisisDetector
         var signals = Signals(message);
         var found = signals.Found;
         if (_classifier is null) return found.Count == 0 ? CrisisAssessment.None : new CrisisAssessment(found.Select(f => f.Category).ToList(), found.Select(f => f.Evidence).ToList());
-        var p = _classifier.Probability(message, signals.Names);
+        var p = _classifier.Probability(signals.Text, signals.Names);
         // A rule match told in the present (正在, 刚刚, 救命) stands whatever the model learned about legal framing.
         var now = signals.Names.Contains(NowRule);
-        if (!now && p < (found.Count > 0 ? ConfirmThreshold : ClassifierThreshold)) return CrisisAssessment.None;
+        // A consultation's framing with nothing told as happening now asks the model for its ordinary confidence, not a mere "not ruled out".
+        var story = signals.Framed && !signals.Immediate;
+        var threshold = found.Count > 0
+            ? story ? ClassifierThreshold : ConfirmThreshold
+            : story ? StoryThreshold : ClassifierThreshold;
+        if (!now && p < threshold) return CrisisAssessment.None;
         if (found.Count > 0) return new CrisisAssessment(found.Select(f => f.Category).ToList(), [.. found.Select(f => f.Evidence), FormattableString.Invariant($"p={p:F2}")]);
+        // No rule says "now", but the model does: the danger words present still name the category, so the right number comes first.
+        if (signals.Named is { } named) return new CrisisAssessment([named], [FormattableString.Invariant($"learned p={p:F2}, {named.Id} words")]) { LearnedOnly = true };
         return Lexicon.Categories.FirstOrDefault(c => c.Id == GeneralCategory) is { } general
-            ? new CrisisAssessment([general], [FormattableString.Invariant($"learned p={p:F2}")])
+            ? new CrisisAssessment([general], [FormattableString.Invariant($"learned p={p:F2}")]) { LearnedOnly = true }
             : CrisisAssessment.None;
     }
 
-    /// <summary>What the rules find in a message: the categories they name (with evidence) and named features for the model.</summary>
-    private (List<(CrisisCategory Category, string Evidence)> Found, List<string> Names) Signals(string message)
+    /// <summary>What the rules find in a message.</summary>
+    /// <param name="Text">The message as the rules read it (compacted, corrected, idioms masked): what the model reads too.</param>
+    /// <param name="Found">The categories the rules name as danger now, with evidence.</param>
+    /// <param name="Names">Named features for the model.</param>
+    /// <param name="Named">The first category whose words occur at all, whatever their time (for the model's own findings).</param>
+    /// <param name="Immediate">A strong "now" word (正在, 刚刚, 救命) occurs.</param>
+    /// <param name="Framed">The message is framed as a consultation: legal question words, a legal topic, or past, hypothetical or handled.</param>
+    private sealed record RuleSignals(string Text, List<(CrisisCategory Category, string Evidence)> Found, List<string> Names,
+        CrisisCategory? Named, bool Immediate, bool Framed);
+
+    private RuleSignals Signals(string message)
     {
         var text = Prepare(message);
         var markers = FindMarkers(text);
-        var found = new List<(CrisisCategory, string)>();
+        var found = new List<(CrisisCategory Category, string Evidence)>();
         var names = new List<string>();
+        CrisisCategory? named = null;
         foreach (var category in Lexicon.Categories)
         {
+            if (category.Id != GeneralCategory && named is null && category.Strong.Concat(category.Weak).Any(p => Matches(text, p).Any())) named = category;
             if (FirstHit(text, markers, category, out var present) is not { } hit) continue;
             found.Add((category, hit));
             names.Add("rule:" + category.Id);
@@ -109,15 +148,30 @@ public sealed class CrisisDetector
         }
         if (found.Count > 0) names.Add("rule:any");
         foreach (var kind in markers.Select(m => m.Kind).Distinct()) names.Add("time:" + kind);
-        if (Lexicon.LegalTopic.Any(p => Matches(text, p).Any())) names.Add("topic");
-        return (found, names);
+        var topic = Lexicon.LegalTopic.Any(p => Matches(text, p).Any());
+        if (topic) names.Add("topic");
+        var framed = topic || Lexicon.LegalFraming.Any(w => text.Contains(w, StringComparison.Ordinal))
+            || markers.Any(m => m.Kind is Marker.Past or Marker.Hypothetical or Marker.Handled);
+        var immediate = markers.Any(m => m.Kind == Marker.NowStrong) || found.Any(f => f.Category.Id == GeneralCategory);
+        return new RuleSignals(text, found, names, named, immediate, framed);
     }
 
     /// <summary>The rules alone (no learned model), for calibration.</summary>
     public bool RulesSay(string message) => Signals(message).Found.Count > 0;
 
+    /// <summary>What the learned model's gate sees in a message (for calibration and staff checks): framed as a consultation, told as now.</summary>
+    public string Explain(string message)
+    {
+        var s = Signals(message);
+        return $"framed={s.Framed} immediate={s.Immediate} named={s.Named?.Id ?? "-"}";
+    }
+
     /// <summary>The learned opinion's probability for a message (for calibration and staff checks).</summary>
-    public double? LearnedProbability(string message) => _classifier?.Probability(message, Signals(message).Names);
+    public double? LearnedProbability(string message)
+    {
+        var signals = Signals(message);
+        return _classifier?.Probability(signals.Text, signals.Names);
+    }
 
     private const string NowRule = "rule:now";
 
