@@ -12,6 +12,7 @@ trap 'rm -rf "$questions" "${corpus:-}"' EXIT
 cat ../shared/eval/services-dev.jsonl ../shared/eval/stard-inscope.jsonl > "$questions"
 dotnet build -c Release bot/LegalBot.Cli -v q -nologo >/dev/null
 dotnet build -c Release tests/bench/IndexPeer -v q -nologo >/dev/null
+echo "machine: $(nproc) cores, $(grep MemTotal /proc/meminfo | awk '{print int($2/1024/1024)}') GiB; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for n in $scales; do
   corpus="$(mktemp -d -u)"
   echo "== ${n}× $laws: embedded index (legalbot bench)"
@@ -20,4 +21,5 @@ for n in $scales; do
   echo "== ${n}× $laws: Lucene.Net peer (same files, same chunks)"
   dotnet tests/bench/IndexPeer/bin/Release/net10.0/IndexPeer.dll --knowledge "$corpus" --questions "$questions" --rounds "$rounds"
   rm -rf "$corpus"
+  echo "load average after ${n}×: $(cut -d' ' -f1-3 /proc/loadavg)"
 done

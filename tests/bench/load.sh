@@ -23,7 +23,10 @@ env "${shared[@]}" Knowledge__Path="$laws" Data__Path="$work/data" Conversation_
 pid=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.5; done
 curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { echo "service did not start:"; cat "$work/service.log"; exit 1; }
+store="SQLite (default)"; [ -n "${SHARED_PG:-}" ] && store="PostgreSQL (shared, Data__Shared=true)"
+echo "store: $store; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "machine: $(nproc) cores, $(grep MemTotal /proc/meminfo | awk '{print int($2/1024/1024)}') GiB; knowledge: $(curl -s http://127.0.0.1:$port/healthz)"
 # Warm-up (JIT, caches), then the measured run.
 QUESTIONS="$work/questions.txt" wrk -t2 -c8 -d5s -s tests/bench/messages.lua "http://127.0.0.1:$port" >/dev/null
 QUESTIONS="$work/questions.txt" wrk -t2 -c"$connections" -d"${seconds}s" --latency -s tests/bench/messages.lua "http://127.0.0.1:$port"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

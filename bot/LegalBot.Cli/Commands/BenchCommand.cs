@@ -24,7 +24,7 @@ internal static class BenchCommand
         if (args.Get("scale") is { } s && (!int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out scale) || scale is < 1 or > ScaledCorpus.MaxScale))
             throw new UsageException($"--scale must be a whole number from 1 to {ScaledCorpus.MaxScale}, not '{s}'");
         if (!Directory.Exists(source)) throw new UsageException($"knowledge folder not found: {source}");
-        await stdout.WriteLineAsync($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}").ConfigureAwait(false);
+        await stdout.WriteLineAsync($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}; load average {LoadAverage()}").ConfigureAwait(false);
 
         var kept = args.Get("keep");
         var corpusRoot = kept ?? Path.Combine(Path.GetTempPath(), "legalbot-bench-corpus-" + Guid.NewGuid().ToString("N"));
@@ -110,6 +110,7 @@ internal static class BenchCommand
         var queries = await LoadQueriesAsync(args.Get("questions"), kbq, ct).ConfigureAwait(false);
         foreach (var q in queries.Take(50)) await kbq.SearchAsync(q, null, ct).ConfigureAwait(false);
         var latencies = new List<double>(queries.Count * 3);
+        var queryCpu = CpuTime();
         for (var pass = 0; pass < 3; pass++)
         {
             foreach (var q in queries)
@@ -119,8 +120,10 @@ internal static class BenchCommand
                 latencies.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
             }
         }
+        var cpuPerQuery = (CpuTime() - queryCpu).TotalMilliseconds / latencies.Count;
         latencies.Sort();
-        await stdout.WriteLineAsync(F($"query latency ({latencies.Count} queries, top 10): p50 {Pct(latencies, 50):F2} ms, p95 {Pct(latencies, 95):F2} ms, p99 {Pct(latencies, 99):F2} ms")).ConfigureAwait(false);
+        await stdout.WriteLineAsync(F($"query latency ({latencies.Count} queries, top 10): p50 {Pct(latencies, 50):F2} ms, p95 {Pct(latencies, 95):F2} ms, p99 {Pct(latencies, 99):F2} ms; CPU {cpuPerQuery:F2} ms per query (steadier than wall time on a shared machine)")).ConfigureAwait(false);
+        await stdout.WriteLineAsync($"load average at the end: {LoadAverage()}").ConfigureAwait(false);
         GC.KeepAlive(kbq);
         await stdout.WriteLineAsync(F($"index heap (managed memory held with the index open, after a full GC): {GC.GetTotalMemory(forceFullCollection: true) / 1024.0 / 1024.0:F0} MB")).ConfigureAwait(false);
         using var self = Process.GetCurrentProcess();
@@ -161,6 +164,24 @@ internal static class BenchCommand
     {
         using var self = Process.GetCurrentProcess();
         return self.TotalProcessorTime;
+    }
+
+    /// <summary>1, 5 and 15 minute load averages (Linux), so a figure can be read against how busy the machine was.</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            var fields = File.ReadAllText("/proc/loadavg").Split(' ');
+            return string.Join(' ', fields.Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "unknown";
+        }
     }
 
     private static double Median(List<double> xs) => Pct(xs.Order().ToList(), 50);

@@ -9,7 +9,7 @@ namespace LegalBot.Knowledge.Index;
 /// marked deleted, and corpus statistics are adjusted by that document alone (see <see cref="IndexSnapshot"/>).
 /// Each update yields a new snapshot that is swapped in atomically; searches run lock-free against the current one.
 /// </summary>
-public sealed class EmbeddedIndex : IKnowledgeIndex, IDisposable
+public sealed class EmbeddedIndex : IKnowledgeIndex, IMultiSearchIndex, IDisposable
 {
     private readonly SparseEncoder _encoder;
     private readonly IndexStore? _store;
@@ -131,6 +131,12 @@ public sealed class EmbeddedIndex : IKnowledgeIndex, IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult<IReadOnlyList<ChunkHit>>(_snapshot.Search(query, filter, top));
+    }
+
+    public Task<IReadOnlyList<IReadOnlyList<ChunkHit>>> SearchAsync(IndexQuery query, IReadOnlyList<SearchRequest> requests, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult<IReadOnlyList<IReadOnlyList<ChunkHit>>>(_snapshot.Search(query, requests));
     }
 
     private async Task<IndexedDocument> CreateEntryAsync(KnowledgeDocument d, CancellationToken cancellationToken)

@@ -29,6 +29,20 @@ public interface IKnowledgeIndex
     ValueTask<IReadOnlyList<KnowledgeChunk>> GetChunksAsync(string documentId, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// An index that scores a query once and ranks it under several filters. The retriever uses it, when the
+/// index offers it, for its named-statute and whole-corpus searches; otherwise it calls
+/// <see cref="IKnowledgeIndex.SearchAsync"/> once per filter, with the same results.
+/// </summary>
+public interface IMultiSearchIndex
+{
+    /// <summary>One list per request, each equal to <see cref="IKnowledgeIndex.SearchAsync"/> with that filter and top.</summary>
+    Task<IReadOnlyList<IReadOnlyList<ChunkHit>>> SearchAsync(IndexQuery query, IReadOnlyList<SearchRequest> requests, CancellationToken cancellationToken);
+}
+
+/// <summary>One ranking wanted from a query: its filter (null: none) and how many hits.</summary>
+public sealed record SearchRequest(SearchFilter? Filter, int Top);
+
 public sealed record IndexBatch(IReadOnlyList<KnowledgeDocument> Upserts, IReadOnlyList<string> Deletes)
 {
     public bool IsEmpty => Upserts.Count == 0 && Deletes.Count == 0;

@@ -198,27 +198,51 @@ internal sealed class IndexSegment
         _terms.TryGetValue(term, out var t) ? _postingStart[t + 1] - _postingStart[t] : 0;
 
     /// <summary>
+    /// Each chunk's BM25F field factors for the snapshot's current averages, chunk-major like
+    /// <see cref="FieldLengths"/>: the values of <paramref name="norms"/> looked up once per chunk, so a posting
+    /// costs one multiply-add per field instead of two dependent loads. The snapshot computes it once (chunks × fields,
+    /// far less than the postings), and the numbers are the very floats the length table holds, so scores do not move.
+    /// </summary>
+    public float[] ChunkNorms(float[][] norms)
+    {
+        var result = new float[FieldLengths.Length];
+        for (var i = 0; i < result.Length; i++) result[i] = norms[i % Fields][FieldLengths[i]];
+        return result;
+    }
+
+    /// <summary>
     /// Adds weight × saturated BM25F pseudo-frequency of <paramref name="term"/> to each chunk's score. The
     /// arithmetic is <see cref="SparseEncoder.Encode"/>'s, operation for operation, so scores equal the
     /// dot product of the query with the encoded chunk vectors bit for bit.
     /// </summary>
-    /// <param name="norms">Per field, the length normalisation for each field length (see <see cref="FieldNorms"/>).</param>
-    public void Accumulate(string term, float weight, float[][] norms, float k1, float[] scores)
+    /// <param name="chunkNorms">This segment's <see cref="ChunkNorms"/> for the current averages.</param>
+    public void Accumulate(string term, float weight, float[] chunkNorms, float k1, float[] scores)
     {
         if (!_terms.TryGetValue(term, out var t)) return;
         var tfAt = _tfStart[t];
         var k1Plus1 = k1 + 1;
-        for (var k = _postingStart[t]; k < _postingStart[t + 1]; k++)
+        var end = _postingStart[t + 1];
+        var chunk = _postingChunk.AsSpan();
+        var masks = _postingMask.AsSpan();
+        var tf = _tf.AsSpan();
+        var chunkScores = scores.AsSpan(0, Chunks.Length);
+        for (var k = _postingStart[t]; k < end; k++)
         {
-            var c = _postingChunk[k];
-            var lengths = c * Fields;
-            var pseudo = 0f;
-            for (var m = (uint)_postingMask[k]; m != 0; m &= m - 1)
+            var c = chunk[k];
+            var at = c * Fields;
+            uint m = masks[k];
+            float pseudo;
+            if ((m & (m - 1)) == 0)
             {
-                var f = BitOperations.TrailingZeroCount(m);
-                pseudo += _tf[tfAt++] * norms[f][FieldLengths[lengths + f]];
+                // One field (most postings): 0 + tf·norm, the same float as the general loop gives.
+                pseudo = 0f + tf[tfAt++] * chunkNorms[at + BitOperations.TrailingZeroCount(m)];
             }
-            scores[c] += weight * (pseudo * k1Plus1 / (pseudo + k1));
+            else
+            {
+                pseudo = 0f;
+                for (; m != 0; m &= m - 1) pseudo += tf[tfAt++] * chunkNorms[at + BitOperations.TrailingZeroCount(m)];
+            }
+            chunkScores[c] += weight * (pseudo * k1Plus1 / (pseudo + k1));
         }
     }
 }

@@ -18,7 +18,8 @@ internal sealed class IndexSnapshot
 
     private readonly SparseEncoder _encoder;
     private readonly SegmentView[] _views;
-    private readonly float[][] _norms;
+    // Per view: each chunk's field factors for this snapshot's averages (see IndexSegment.ChunkNorms).
+    private readonly float[][] _chunkNorms;
     // Per view, per segment-local document: the global number of its first chunk (-1 when deleted).
     private readonly int[][] _firstChunk;
     private readonly Dictionary<string, (int View, int Document)> _locations;
@@ -42,7 +43,8 @@ internal sealed class IndexSnapshot
                 if (!view.IsDeleted(d)) live.Add((view.Segment.Documents[d].Id, v, d));
         }
         AverageLengths = SparseEncoder.AverageLengths(sums, ChunkCount);
-        _norms = FieldNorms.Create(encoder, AverageLengths, max);
+        var norms = FieldNorms.Create(encoder, AverageLengths, max);
+        _chunkNorms = views.Select(v => v.Segment.ChunkNorms(norms)).ToArray();
 
         live.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
         _firstChunk = views.Select(v => Enumerable.Repeat(-1, v.Segment.Documents.Length).ToArray()).ToArray();
@@ -125,13 +127,45 @@ internal sealed class IndexSnapshot
 
     public List<ChunkHit> Search(SparseQuery query, SearchFilter? filter, int top) => Search(new IndexQuery(query), filter, top);
 
-    public List<ChunkHit> Search(IndexQuery query, SearchFilter? filter, int top)
+    public List<ChunkHit> Search(IndexQuery query, SearchFilter? filter, int top) => Search(query, [new SearchRequest(filter, top)])[0];
+
+    /// <summary>
+    /// One ranking per request from a single scoring pass: the scores do not depend on the filter, so the
+    /// retriever's named-statute search and its whole-corpus search share the work over the postings.
+    /// Each list equals what <see cref="Search(IndexQuery, SearchFilter?, int)"/> returns for that request.
+    /// </summary>
+    public List<List<ChunkHit>> Search(IndexQuery query, IReadOnlyList<SearchRequest> requests)
     {
-        if (top <= 0 || ChunkCount == 0) return [];
-        if (query.Dense is null || !HasVectors) return ToHits(SparseRanking(query.Sparse, filter, top));
-        var depth = Rrf.Depth(top);
+        var results = new List<List<ChunkHit>>(requests.Count);
+        if (ChunkCount == 0 || requests.All(r => r.Top <= 0))
+        {
+            foreach (var _ in requests) results.Add([]);
+            return results;
+        }
+        var dense = query.Dense is not null && HasVectors;
+        var sparseScores = SparseScores(query.Sparse);
+        var denseScores = dense ? DenseScores(query.Dense!) : null;
+        try
+        {
+            foreach (var (filter, top) in requests)
+            {
+                if (top <= 0) results.Add([]);
+                else if (!dense) results.Add(ToHits(Best(sparseScores, filter, top, positiveOnly: true)));
+                else results.Add(Fuse(Best(sparseScores, filter, Rrf.Depth(top), positiveOnly: true), Best(denseScores!, filter, Rrf.Depth(top), positiveOnly: false), top));
+            }
+            return results;
+        }
+        finally
+        {
+            Return(sparseScores);
+            if (denseScores is not null) Return(denseScores);
+        }
+    }
+
+    private List<ChunkHit> Fuse(List<Hit> sparse, List<Hit> dense, int top)
+    {
         var fused = new Dictionary<int, (double Score, Hit Hit)>();
-        foreach (var ranking in new[] { SparseRanking(query.Sparse, filter, depth), DenseRanking(query.Dense, filter, depth) })
+        foreach (var ranking in new[] { sparse, dense })
         {
             for (var r = 0; r < ranking.Count; r++)
             {
@@ -153,49 +187,41 @@ internal sealed class IndexSnapshot
         return new ChunkHit(segment.Chunks[hit.Chunk], segment.Documents[segment.ChunkDocument[hit.Chunk]].Document.Info, score);
     }
 
-    private List<Hit> SparseRanking(SparseQuery query, SearchFilter? filter, int top)
+    /// <summary>Per view, each chunk's sparse score (pooled arrays: give them back with <see cref="Return"/>).</summary>
+    private float[][] SparseScores(SparseQuery query)
     {
         var scores = RentScores();
-        try
+        var k1 = _encoder.Parameters.K1;
+        foreach (var (term, weight) in query.Terms)
         {
-            var k1 = _encoder.Parameters.K1;
-            foreach (var (term, weight) in query.Terms)
-            {
-                var df = 0;
-                foreach (var view in _views) df += view.DocumentFrequency(term);
-                if (df == 0) continue;
-                var w = weight * SparseEncoder.Idf(ChunkCount, df);
-                for (var v = 0; v < _views.Length; v++) _views[v].Segment.Accumulate(term, w, _norms, k1, scores[v]);
-            }
-            return Best(scores, filter, top, positiveOnly: true);
+            var df = 0;
+            foreach (var view in _views) df += view.DocumentFrequency(term);
+            if (df == 0) continue;
+            var w = weight * SparseEncoder.Idf(ChunkCount, df);
+            for (var v = 0; v < _views.Length; v++) _views[v].Segment.Accumulate(term, w, _chunkNorms[v], k1, scores[v]);
         }
-        finally
-        {
-            foreach (var s in scores) ArrayPool<float>.Shared.Return(s);
-        }
+        return scores;
     }
 
-    private List<Hit> DenseRanking(float[] query, SearchFilter? filter, int top)
+    private float[][] DenseScores(float[] query)
     {
         var scores = RentScores();
-        try
+        for (var v = 0; v < _views.Length; v++)
         {
-            for (var v = 0; v < _views.Length; v++)
+            var segment = _views[v].Segment;
+            for (var c = 0; c < segment.Chunks.Length; c++)
             {
-                var segment = _views[v].Segment;
-                for (var c = 0; c < segment.Chunks.Length; c++)
-                {
-                    var vector = segment.Documents[segment.ChunkDocument[c]].Vectors?[segment.ChunkPosition[c]];
-                    scores[v][c] = vector is not null && vector.Length == query.Length
-                        ? System.Numerics.Tensors.TensorPrimitives.Dot(vector, query) : float.NegativeInfinity;
-                }
+                var vector = segment.Documents[segment.ChunkDocument[c]].Vectors?[segment.ChunkPosition[c]];
+                scores[v][c] = vector is not null && vector.Length == query.Length
+                    ? System.Numerics.Tensors.TensorPrimitives.Dot(vector, query) : float.NegativeInfinity;
             }
-            return Best(scores, filter, top, positiveOnly: false);
         }
-        finally
-        {
-            foreach (var s in scores) ArrayPool<float>.Shared.Return(s);
-        }
+        return scores;
+    }
+
+    private static void Return(float[][] scores)
+    {
+        foreach (var s in scores) ArrayPool<float>.Shared.Return(s);
     }
 
     private float[][] RentScores()

@@ -67,22 +67,35 @@ public sealed class KnowledgeFolderIndexer(IKnowledgeIndex index, KnowledgeLimit
         var idOwners = new Dictionary<string, string>(StringComparer.Ordinal);
         var parsed = new List<KnowledgeDocument>();
         var parsedCount = 0;
-        foreach (var file in files)
+        var contents = new byte[]?[files.Count];
+        for (var i = 0; i < files.Count; i++) contents[i] = await ReadAsync(files[i], diagnostics, cancellationToken).ConfigureAwait(false);
+        // Hashing and parsing are pure and per file, and most of a cold start: spread them over the cores,
+        // then take the results in folder order, so id ownership and parse diagnostics follow the folder as before.
+        var results = new ParseResult?[files.Count];
+        Parallel.For(0, files.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
+            if (contents[i] is not { } bytes) return;
+            if (existingByPath.TryGetValue(files[i].RelativePath, out var previous)
+                && previous.FileHash == Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))) return;
+            results[i] = MarkdownDocumentParser.Parse(files[i].RelativePath, bytes, _limits);
+        });
+        for (var i = 0; i < files.Count; i++)
+        {
+            var file = files[i];
             existingByPath.TryGetValue(file.RelativePath, out var previous);
-            if (await ReadAsync(file, diagnostics, cancellationToken).ConfigureAwait(false) is not { } bytes)
+            if (contents[i] is null)
             {
                 // Unreadable right now (being saved, permissions): its last good version keeps serving.
                 if (previous is not null) idOwners[previous.Id] = file.RelativePath;
                 continue;
             }
-            if (previous is not null && previous.FileHash == Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)))
+            if (results[i] is not { } result)
             {
-                idOwners[previous.Id] = file.RelativePath;
+                // Unchanged since the index took it (same hash).
+                idOwners[previous!.Id] = file.RelativePath;
                 continue;
             }
             parsedCount++;
-            var result = MarkdownDocumentParser.Parse(file.RelativePath, bytes, _limits);
             diagnostics.AddRange(result.Diagnostics);
             if (result.Document is not null && result.Diagnostics.Count == 0) parsed.Add(result.Document);
             else if (previous is not null) idOwners[previous.Id] = file.RelativePath;

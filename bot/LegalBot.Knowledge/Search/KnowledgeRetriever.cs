@@ -72,12 +72,21 @@ public sealed class KnowledgeRetriever(IKnowledgeIndex index, QueryAnalyzer anal
             }
         }
 
+        var everything = new SearchRequest(options.Filter, Math.Max(top, CoverageDepth));
+        IReadOnlyList<ChunkHit> candidates;
         if (named.Count > 0)
         {
-            var filter = (options.Filter ?? new SearchFilter()) with { DocumentIds = named };
-            Merge(hits, await Index.SearchAsync(indexQuery, filter, top, cancellationToken).ConfigureAwait(false), top);
+            var inNamed = new SearchRequest((options.Filter ?? new SearchFilter()) with { DocumentIds = named }, top);
+            IReadOnlyList<IReadOnlyList<ChunkHit>> both = Index is IMultiSearchIndex multi
+                ? await multi.SearchAsync(indexQuery, [inNamed, everything], cancellationToken).ConfigureAwait(false)
+                : [await SearchAsync(inNamed).ConfigureAwait(false), await SearchAsync(everything).ConfigureAwait(false)];
+            Merge(hits, both[0], top);
+            candidates = both[1];
         }
-        var candidates = await Index.SearchAsync(indexQuery, options.Filter, Math.Max(top, CoverageDepth), cancellationToken).ConfigureAwait(false);
+        else
+        {
+            candidates = await SearchAsync(everything).ConfigureAwait(false);
+        }
         var attested = QueryCoverage.Attested(query, hits.Concat(candidates));
         Merge(hits, ApplyCoverage(query, candidates, attested), top);
         var reranked = Reranker is null ? null
@@ -85,6 +94,8 @@ public sealed class KnowledgeRetriever(IKnowledgeIndex index, QueryAnalyzer anal
         hits = reranked ?? hits;
         if (hits.Count > options.Top) hits.RemoveRange(options.Top, hits.Count - options.Top);
         return new RetrievalResult(query, hits, attested, reranked is not null);
+
+        Task<IReadOnlyList<ChunkHit>> SearchAsync(SearchRequest request) => Index.SearchAsync(indexQuery, request.Filter, request.Top, cancellationToken);
     }
 
     /// <summary>Dense searches skipped because the embedding endpoint failed (for health reporting).</summary>
@@ -146,6 +157,9 @@ public sealed class KnowledgeRetriever(IKnowledgeIndex index, QueryAnalyzer anal
         }
     }
 
+    // Document infos are immutable and shared by index snapshots: each statute name is normalised once, not per question.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DocumentInfo, string> NormalizedShortTitles = [];
+
     /// <summary>Documents whose statute name (without 中华人民共和国) appears in the question.</summary>
     private static HashSet<string> NamedDocuments(string normalizedQuestion, IReadOnlyList<DocumentInfo> documents)
     {
@@ -153,7 +167,7 @@ public sealed class KnowledgeRetriever(IKnowledgeIndex index, QueryAnalyzer anal
         foreach (var d in documents)
         {
             if (d.Kind != DocumentKind.Regulation) continue;
-            var name = TextNormalizer.Normalize(d.ShortTitle);
+            var name = NormalizedShortTitles.GetValue(d, static d => TextNormalizer.Normalize(d.ShortTitle));
             if (name.Length >= 3 && normalizedQuestion.Contains(name, StringComparison.Ordinal)) ids.Add(d.Id);
         }
         return ids;
