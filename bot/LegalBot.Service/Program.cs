@@ -102,6 +102,7 @@ builder.Services.AddSingleton(sp =>
 });
 builder.Services.AddOptions<PublicityServiceOptions>().BindConfiguration(PublicityServiceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddHostedService<PublicityDispatcher>();
+builder.Services.AddHostedService<RatingPushDispatcher>();
 // The engine, wrapped to record each consultation for the statistics (see ConsultationRecorder).
 builder.Services.AddStaffStats();
 builder.Services.AddSingleton<IMessageRateGate>(sp => new TokenBucketRateGate(sp.GetRequiredService<IOptions<ConversationOptions>>().Value.MessagesPerMinute));

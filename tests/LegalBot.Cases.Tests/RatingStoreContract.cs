@@ -64,6 +64,21 @@ public abstract class RatingStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_wechat_request_is_claimed_for_the_push_once()
+    {
+        var c = (await _cases.CreateAsync(new NewCase("k-push", CaseKind.Mediation, "office-a", "示例县人民调解委员会", "示例县/城关镇",
+            new Applicant("李四", "13812345679", "邻里"), new Dictionary<string, string>(), Start, "v1", "wechat:oUser", "wechat", null), default)).Case;
+        await _ratings.RequestAsync(c, Start, default);
+        var unshown = Assert.Single(await _ratings.UnshownAsync("wechat", Start.AddDays(-7), 10, default));
+        Assert.Equal(("wechat:oUser", "wechat"), (unshown.ConversationId, unshown.Channel));
+
+        Assert.True(await _ratings.ClaimPushAsync(c.Reference, Start.AddMinutes(1), default));
+        Assert.False(await _ratings.ClaimPushAsync(c.Reference, Start.AddMinutes(2), default));
+        Assert.Empty(await _ratings.UnshownAsync("wechat", Start.AddDays(-7), 10, default));
+        Assert.Equal(Start.AddMinutes(1), (await _ratings.GetAsync(c.Reference, default))!.ShownAt);
+    }
+
+    [Fact]
     public async Task An_old_unanswered_request_lapses_and_a_satisfied_rating_needs_no_follow_up()
     {
         var c = await ClosedCaseAsync("k2");

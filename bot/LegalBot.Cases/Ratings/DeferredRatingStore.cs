@@ -22,8 +22,10 @@ public sealed class DeferredRatingStore : IRatingStore
     public Task<bool> RequestAsync(CaseRecord closed, DateTimeOffset at, CancellationToken cancellationToken) => Inner.RequestAsync(closed, at, cancellationToken);
     public Task<CaseRating?> GetAsync(string reference, CancellationToken cancellationToken) => Inner.GetAsync(reference, cancellationToken);
     public Task<IReadOnlyList<CaseRating>> UnshownAsync(string channel, DateTimeOffset since, int max, CancellationToken cancellationToken) =>
-        Inner.UnshownAsync(channel, since, max, cancellationToken);
+        // Nothing to push while the case database is still out of reach (the push runs on a timer).
+        _inner is { } store ? store.UnshownAsync(channel, since, max, cancellationToken) : Task.FromResult<IReadOnlyList<CaseRating>>([]);
     public Task MarkShownAsync(string reference, DateTimeOffset at, CancellationToken cancellationToken) => Inner.MarkShownAsync(reference, at, cancellationToken);
+    public Task<bool> ClaimPushAsync(string reference, DateTimeOffset at, CancellationToken cancellationToken) => Inner.ClaimPushAsync(reference, at, cancellationToken);
     public Task<bool> RateAsync(string reference, RatingLevel level, DateTimeOffset at, CancellationToken cancellationToken) =>
         Inner.RateAsync(reference, level, at, cancellationToken);
     public Task<bool> CommentAsync(string reference, string? comment, CancellationToken cancellationToken) => Inner.CommentAsync(reference, comment, cancellationToken);

@@ -22,6 +22,9 @@ public interface IRatingStore
 
     Task MarkShownAsync(string reference, DateTimeOffset at, CancellationToken cancellationToken);
 
+    /// <summary>Marks a request never shown as shown, for the push: of several instances only the one that gets true sends it.</summary>
+    Task<bool> ClaimPushAsync(string reference, DateTimeOffset at, CancellationToken cancellationToken);
+
     /// <summary>Records the level once; a second answer changes nothing.</summary>
     /// <returns>True when this call recorded it.</returns>
     Task<bool> RateAsync(string reference, RatingLevel level, DateTimeOffset at, CancellationToken cancellationToken);

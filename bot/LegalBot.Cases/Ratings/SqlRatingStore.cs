@@ -83,6 +83,10 @@ public sealed class SqlRatingStore : IRatingStore
     public Task MarkShownAsync(string reference, DateTimeOffset at, CancellationToken cancellationToken) =>
         WriteAsync("UPDATE case_ratings SET shown_at = @at WHERE reference = @ref AND level IS NULL", cancellationToken, ("@at", Ms(at)), ("@ref", reference));
 
+    public async Task<bool> ClaimPushAsync(string reference, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await WriteAsync("UPDATE case_ratings SET shown_at = @at WHERE reference = @ref AND level IS NULL AND shown_at IS NULL", cancellationToken,
+            ("@at", Ms(at)), ("@ref", reference)).ConfigureAwait(false) == 1;
+
     public async Task<bool> RateAsync(string reference, RatingLevel level, DateTimeOffset at, CancellationToken cancellationToken) =>
         await WriteAsync("""
             UPDATE case_ratings SET level = @level, rated_at = @at, comment_state = 'awaiting',
