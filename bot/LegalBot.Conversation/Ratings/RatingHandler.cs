@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using LegalBot.Cases.Ratings;
 using LegalBot.Cases.Statistics;
 using LegalBot.Conversation.Pipeline;
@@ -25,6 +26,7 @@ public sealed record RatingOptions(TimeSpan Pending, TimeSpan Reshow, TimeSpan C
 public sealed class RatingHandler(IRatingStore store, RatingOptions options) : ITurnHandler
 {
     public const string Route = "rating";
+    private readonly ConditionalWeakTable<TurnContext, StrongBox<CaseRating?>> _looked = new();
     private const int MaxComment = 500;
 
     // Longest first, so 非常不满意 is not read as 不满意 or 满意.
@@ -37,7 +39,7 @@ public sealed class RatingHandler(IRatingStore store, RatingOptions options) : I
     public async ValueTask<bool> HandleAsync(TurnContext turn, CancellationToken cancellationToken)
     {
         if (turn.Crisis.IsEmergency) return false;
-        var pending = await store.PendingAsync(turn.Message.ConversationId, turn.Now - options.Pending, cancellationToken).ConfigureAwait(false);
+        var pending = await PendingAsync(turn, cancellationToken).ConfigureAwait(false);
         if (pending is null) return false;
         if (pending.CommentState == CommentState.Awaiting)
         {
@@ -66,11 +68,20 @@ public sealed class RatingHandler(IRatingStore store, RatingOptions options) : I
     public async Task ApplyAsync(TurnContext turn, CancellationToken cancellationToken)
     {
         if (turn.Crisis.IsEmergency || turn.State.Dialog is not null || turn.Replies.Exists(r => r.Route == Route)) return;
-        var pending = await store.PendingAsync(turn.Message.ConversationId, turn.Now - options.Pending, cancellationToken).ConfigureAwait(false);
+        var pending = _looked.TryGetValue(turn, out var looked) ? looked.Value : await PendingAsync(turn, cancellationToken).ConfigureAwait(false);
         if (pending is not { Level: null } || pending.ShownAt + options.Reshow > turn.Now) return;
         // First, so its buttons are numbered 1-5 on text channels whatever else the turn offers (emergencies never get here).
         turn.Replies.Insert(0, Request(pending.Reference));
         await store.MarkShownAsync(pending.Reference, turn.Now, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The open request as the turn began, looked up once per turn (every message passes here twice).</summary>
+    private async Task<CaseRating?> PendingAsync(TurnContext turn, CancellationToken cancellationToken)
+    {
+        var pending = await store.PendingAsync(turn.Message.ConversationId, turn.Now - options.Pending, cancellationToken).ConfigureAwait(false);
+        // A turn that rates or comments replies on the rating route, and then ApplyAsync shows nothing: the memo cannot be stale where it is read.
+        _looked.AddOrUpdate(turn, new StrongBox<CaseRating?>(pending));
+        return pending;
     }
 
     /// <summary>The request: the five levels as buttons (numbered 1-5 on text channels), best first.</summary>
