@@ -77,6 +77,22 @@ public sealed class StatsReportTests
     }
 
     [Fact]
+    public void Cases_are_counted_by_the_town_of_their_area_and_a_county_only_area_is_not_dropped()
+    {
+        CaseFacts Filed(string reference, string area, DateTimeOffset at) =>
+            new(Case(reference, CaseKind.LegalAid, CaseStatus.Submitted, at) with { Area = area }, [new CaseEvent(at, null, CaseStatus.Submitted, "citizen", null)]);
+        var report = StatsReport.Compute(December, [], [], [
+            Filed("FY-1", "示例县/城关镇/东关村", D1),
+            Filed("FY-2", "示例县/城关镇", D1.AddDays(1)),
+            Filed("FY-3", "示例县/河口乡/", D1.AddDays(2)),
+            Filed("FY-4", "示例县", D1.AddDays(3)),
+            Filed("FY-5", "示例县/河口乡", D1.AddDays(-3)), // filed in November: outside
+        ], []);
+        Assert.Equal([new Tally("城关镇", 2), new Tally("", 1), new Tally("河口乡", 1)], report.Cases.ByTown);
+        Assert.Equal("", StatsReport.TownOf(null));
+    }
+
+    [Fact]
     public void An_empty_period_has_no_rates_to_invent()
     {
         var report = StatsReport.Compute(StatsPeriod.Year(2026), [], [], [], []);

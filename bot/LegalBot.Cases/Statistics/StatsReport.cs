@@ -51,8 +51,13 @@ public sealed record CaseKindFigures(int Received, int Closed, int Referred);
 /// <param name="HoursToClaim">Mean hours from filing to claim, over cases claimed in the period; null when none.</param>
 /// <param name="DaysToClose">Mean days from filing to closing, over cases closed in the period; null when none.</param>
 /// <param name="MediationOutcomes">How the mediation cases closed in the period ended (调成率).</param>
+/// <param name="ByTown">Cases filed in the period by the citizen's town (the second part of the area path); "" when the
+/// area names no town (未注明), counted rather than dropped.</param>
 public sealed record CaseFigures(int Received, IReadOnlyList<Tally> ByStatus, IReadOnlyList<Tally> ByOffice, CaseKindFigures LegalAid,
-    CaseKindFigures Mediation, double? HoursToClaim, double? DaysToClose, MediationOutcomeFigures MediationOutcomes);
+    CaseKindFigures Mediation, double? HoursToClaim, double? DaysToClose, MediationOutcomeFigures MediationOutcomes)
+{
+    public IReadOnlyList<Tally> ByTown { get; init; } = [];
+}
 
 /// <param name="SuccessRate">调成率 in percent: 调解成功 / (调解成功 + 调解不成功); 终止调解 counts in neither. Null when there is neither.</param>
 public sealed record MediationOutcomeFigures(int Succeeded, int Failed, int Terminated, double? SuccessRate);
@@ -90,7 +95,8 @@ public sealed record StatsReport(StatsPeriod Period, int Consultations, int Unan
             Kind(CaseKind.LegalAid), Kind(CaseKind.Mediation),
             claims.Count == 0 ? null : Math.Round(claims.Average(x => (x.Event!.At - x.Case.CreatedAt).TotalHours), 1),
             closings.Count == 0 ? null : Math.Round(closings.Average(x => (x.Event!.At - x.Case.CreatedAt).TotalDays), 1),
-            Outcomes(closings.Where(x => x.Case.Kind == CaseKind.Mediation).Select(x => x.Case.Outcome)));
+            Outcomes(closings.Where(x => x.Case.Kind == CaseKind.Mediation).Select(x => x.Case.Outcome)))
+            { ByTown = Tallies(received, x => TownOf(x.Case.Area)) };
 
         var r = ratings.ToList();
         var satisfied = r.Count(x => x is RatingLevel.VerySatisfied or RatingLevel.Satisfied or RatingLevel.BasicallySatisfied);
@@ -106,6 +112,10 @@ public sealed record StatsReport(StatsPeriod Period, int Consultations, int Unan
         var failed = list.Count(o => o == MediationOutcome.Failed);
         return new(succeeded, failed, list.Count(o => o == MediationOutcome.Terminated), succeeded + failed == 0 ? null : Rate(succeeded, succeeded + failed));
     }
+
+    /// <summary>The town of an area path (示例县/城关镇/东关村 → 城关镇); "" when the path stops at the county.</summary>
+    public static string TownOf(string? area) =>
+        area?.Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: >= 2 } parts ? parts[1] : "";
 
     private static DateTimeOffset Local(DateTimeOffset t) => t.ToOffset(StatsPeriod.Beijing);
 

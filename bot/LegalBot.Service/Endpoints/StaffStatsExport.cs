@@ -96,6 +96,7 @@ public static class StaffStatsExport
         Add(T.ByTown, c.ByTown);
         Add(T.ByStatus, r.Cases.ByStatus, s => LegalBot.Cases.CaseNames.TryParseStatus(s, out var status) ? StaffTexts.Status(status) : s);
         Add(T.ByOffice, r.Cases.ByOffice);
+        Add(T.CasesByTown, r.Cases.ByTown, t => t.Length == 0 ? T.TownUnknown : t);
         Add(T.ByLevel, r.Satisfaction.Levels, T.Level);
         Widths(sheet, 12, 40, 10);
     }

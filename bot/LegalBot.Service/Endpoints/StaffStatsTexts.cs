@@ -64,6 +64,7 @@ public static class StaffStatsTexts
     public const string ByTown = "乡镇";
     public const string ByStatus = "案件状态";
     public const string ByOffice = "受理机构";
+    public const string CasesByTown = "案件乡镇";
     public const string ByLevel = "满意度";
 
     public static string Level(string wire) => wire switch

@@ -9,7 +9,7 @@
   const statusNames = { submitted: '待受理', claimed: '已认领', 'in-progress': '办理中', closed: '已办结', referred: '已转交' };
   const levelNames = { 'very-satisfied': '非常满意', satisfied: '满意', 'basically-satisfied': '基本满意', dissatisfied: '不满意', 'very-dissatisfied': '非常不满意' };
 
-  let kind, month, year, cards, matters, charts = {};
+  let kind, month, year, cards, matters, towns, charts = {};
 
   const beijingMonth = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 7);
   const query = () => kind.value === 'year' ? 'year=' + year.value : 'month=' + month.value;
@@ -28,6 +28,7 @@
     cards = el('div', { className: 'stats-cards', id: 'stats-cards' });
     const chart = id => el('div', { className: 'stats-chart', id });
     matters = el('tbody', { id: 'stats-matters' });
+    towns = el('tbody', { id: 'stats-towns' });
     section.append(
       el('div', { className: 'toolbar' }, kind, month, year, refresh, xlsx),
       cards,
@@ -37,7 +38,10 @@
       el('h3', {}, '案件状态'), chart('chart-cases'),
       el('h3', {}, '满意度分布'), chart('chart-ratings'),
       el('h3', {}, '答复依据（前 10 项）'),
-      el('div', { className: 'scroll' }, el('table', { className: 'stats-table' }, el('thead', {}, el('tr', {}, el('th', {}, '知识文件'), el('th', {}, '次数'))), matters)));
+      el('div', { className: 'scroll' }, el('table', { className: 'stats-table' }, el('thead', {}, el('tr', {}, el('th', {}, '知识文件'), el('th', {}, '次数'))), matters)),
+      el('h3', {}, '按乡镇'),
+      el('div', { className: 'scroll' }, el('table', { className: 'stats-table' },
+        el('thead', {}, el('tr', {}, el('th', {}, '乡镇'), el('th', {}, '咨询人次'), el('th', {}, '受理案件'))), towns)));
     for (const id of ['chart-days', 'chart-channels', 'chart-routes', 'chart-cases', 'chart-ratings']) charts[id] = echarts.init(section.querySelector('#' + id), null, { renderer: 'canvas' });
     window.addEventListener('resize', () => Object.values(charts).forEach(c => c.resize()));
   }
@@ -73,6 +77,13 @@
     }, true);
     matters.replaceChildren(...c.byMatter.slice(0, 10).map(t => el('tr', {}, el('td', {}, t.key), el('td', {}, String(t.count)))));
     if (c.byMatter.length === 0) matters.append(el('tr', {}, el('td', { colSpan: 2, className: 'empty' }, '本期暂无')));
+    // Consultations name a town only when the citizen gave one; cases take it from the intake's area ("" = 未知乡镇).
+    const byTown = new Map();
+    for (const t of c.byTown) byTown.set(t.key, [t.count, 0]);
+    for (const t of k.byTown) byTown.set(t.key, [(byTown.get(t.key) || [0])[0], t.count]);
+    towns.replaceChildren(...[...byTown].map(([town, [asked, filed]]) =>
+      el('tr', {}, el('td', {}, town || '未知乡镇'), el('td', {}, String(asked)), el('td', {}, String(filed)))));
+    if (byTown.size === 0) towns.append(el('tr', {}, el('td', { colSpan: 3, className: 'empty' }, '本期暂无')));
   }
 
   Desk.page('stats', '统计', async s => { if (!cards) build(s); await load(); Object.values(charts).forEach(c => c.resize()); });
