@@ -49,6 +49,7 @@ public sealed class StaffStatsTests
         await dl.StartAsync();
         await dl.AskAsync("老板拖欠工资不给怎么办");
         await dl.AskAsync("请问火星上的土地怎么买卖");
+        await dl.AskAsync("我是城关镇的，邻居占了我家宅基地怎么办");
         var reference = await StaffAuditTests.FileCaseAsync(service);
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(service, HttpMethod.Post, $"api/staff/cases/{reference}/claim", OfficeKey)).StatusCode);
         using (var close = new HttpRequestMessage(HttpMethod.Post, $"api/staff/cases/{reference}/status") { Content = new StringContent("""{"status":"closed","note":"已办结"}""", System.Text.Encoding.UTF8, "application/json") })
@@ -65,6 +66,11 @@ public sealed class StaffStatsTests
         Assert.True(figures.GetProperty("answered").GetInt32() >= 1, stats.ToString());
         Assert.Contains(figures.GetProperty("byChannel").EnumerateArray(), t => t.GetProperty("key").GetString() == "webchat");
         Assert.Contains(figures.GetProperty("byMatter").EnumerateArray(), t => t.GetProperty("key").GetString()!.Length > 0);
+        // By town: the town a message names; the others under "" (未知乡镇), counted, not dropped. Cases by their area's town.
+        var towns = figures.GetProperty("byTown").EnumerateArray().ToDictionary(t => t.GetProperty("key").GetString()!, t => t.GetProperty("count").GetInt32());
+        Assert.Equal(1, towns.GetValueOrDefault("城关镇"));
+        Assert.Equal(stats.GetProperty("consultations").GetInt32(), towns.Values.Sum());
+        Assert.Equal(1, stats.GetProperty("cases").GetProperty("byTown").EnumerateArray().Sum(t => t.GetProperty("count").GetInt32()));
         var legalAid = stats.GetProperty("cases").GetProperty("legalAid");
         Assert.Equal((1, 1), (legalAid.GetProperty("received").GetInt32(), legalAid.GetProperty("closed").GetInt32()));
         Assert.True(stats.GetProperty("cases").GetProperty("daysToClose").GetDouble() >= 0);
@@ -89,6 +95,8 @@ public sealed class StaffStatsTests
             Assert.Equal(("1", "1", "本期无数据"), (Value("法律援助 受理（件）"), Value("法律援助 办结（件）"), Value("满意率（%）")));
             Assert.Equal(stats.GetProperty("consultations").GetInt32(), book.Worksheet("每日咨询").RowsUsed().Skip(1).Sum(r => r.Cell(2).GetValue<int>()));
             Assert.Contains(book.Worksheet("分类统计").RowsUsed(), r => r.Cell(1).GetString() == "案件状态" && r.Cell(2).GetString() == "已办结");
+            Assert.Contains(book.Worksheet("分类统计").RowsUsed(), r => r.Cell(1).GetString() == "乡镇" && r.Cell(2).GetString() == "城关镇");
+            Assert.Contains(book.Worksheet("分类统计").RowsUsed(), r => r.Cell(1).GetString() == "案件乡镇");
         }
 
         var bad = await SendAsync(service, HttpMethod.Get, "api/staff/stats?month=2026-13", OfficeKey);

@@ -40,6 +40,7 @@ public sealed record FeedbackFact(DateTimeOffset At, bool Helpful);
 
 public sealed record Tally(string Key, int Count);
 
+/// <param name="ByTown">By the town the message named; "" (未知乡镇) when it named none.</param>
 public sealed record ConsultationFigures(int Total, int Answered, int Unanswered, int Clarified, double UnansweredRate, double ClarifiedRate,
     int Feedback, int NotHelpful, double NotHelpfulRate, IReadOnlyList<Tally> ByDay, IReadOnlyList<Tally> ByMonth, IReadOnlyList<Tally> ByChannel,
     IReadOnlyList<Tally> ByRoute, IReadOnlyList<Tally> ByMatter, IReadOnlyList<Tally> ByTown);
@@ -83,7 +84,7 @@ public sealed record StatsReport(StatsPeriod Period, int Consultations, int Unan
             Tallies(c, x => Local(x.At).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), byKey: true),
             Tallies(c, x => Local(x.At).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), byKey: true),
             Tallies(c, x => x.Channel), Tallies(c, x => x.Route), Tallies(c.Where(x => x.Source is not null), x => x.Source!),
-            Tallies(c.Where(x => x.Town is not null), x => x.Town!));
+            Tallies(c, x => x.Town ?? ""));
 
         var all = cases.ToList();
         var received = all.Where(x => period.Contains(x.Case.CreatedAt)).ToList();

@@ -93,7 +93,7 @@ public static class StaffStatsExport
         Add(T.ByChannel, c.ByChannel);
         Add(T.ByRoute, c.ByRoute);
         Add(T.ByMatter, c.ByMatter);
-        Add(T.ByTown, c.ByTown);
+        Add(T.ByTown, c.ByTown, t => t.Length == 0 ? T.TownUnknown : t);
         Add(T.ByStatus, r.Cases.ByStatus, s => LegalBot.Cases.CaseNames.TryParseStatus(s, out var status) ? StaffTexts.Status(status) : s);
         Add(T.ByOffice, r.Cases.ByOffice);
         Add(T.CasesByTown, r.Cases.ByTown, t => t.Length == 0 ? T.TownUnknown : t);

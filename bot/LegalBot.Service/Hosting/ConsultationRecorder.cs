@@ -1,6 +1,7 @@
 using LegalBot.Cases.Activity;
 using LegalBot.Cases.Storage;
 using LegalBot.Conversation;
+using LegalBot.Knowledge.Offices;
 using Microsoft.Extensions.Options;
 
 namespace LegalBot.Service.Hosting;
@@ -10,13 +11,13 @@ namespace LegalBot.Service.Hosting;
 /// back), so 咨询人次 can be counted by day, channel, route and matter. It sits around the engine, which knows no
 /// I/O; a failed write is logged and never costs the citizen the reply.
 /// </summary>
-public sealed partial class ConsultationRecorder(IConversationHandler engine, IActivityStore activity, TimeProvider time, ILogger<ConsultationRecorder> log)
-    : IConversationHandler
+public sealed partial class ConsultationRecorder(IConversationHandler engine, IActivityStore activity, Func<OfficeDirectory> offices, TimeProvider time,
+    ILogger<ConsultationRecorder> log) : IConversationHandler
 {
     public async Task<IReadOnlyList<OutboundReply>> HandleAsync(InboundMessage message, CancellationToken cancellationToken)
     {
         var replies = await engine.HandleAsync(message, cancellationToken).ConfigureAwait(false);
-        if (Of(message, replies, time.GetUtcNow()) is { } consultation)
+        if (Of(message, replies, time.GetUtcNow(), offices()) is { } consultation)
         {
             try
             {
@@ -30,8 +31,9 @@ public sealed partial class ConsultationRecorder(IConversationHandler engine, IA
         return replies;
     }
 
-    /// <summary>The consultation a turn's replies amount to, if they answer a question at all.</summary>
-    public static Consultation? Of(InboundMessage message, IReadOnlyList<OutboundReply> replies, DateTimeOffset at)
+    /// <summary>The consultation a turn's replies amount to, if they answer a question at all; with the town the message
+    /// names (我是城关镇的…), as the office directory resolves it, else none (the statistics count it under 未知乡镇).</summary>
+    public static Consultation? Of(InboundMessage message, IReadOnlyList<OutboundReply> replies, DateTimeOffset at, OfficeDirectory offices)
     {
         var reply = replies.FirstOrDefault(r => r.Kind is ReplyKind.Answer or ReplyKind.NotSure or ReplyKind.Clarify);
         if (reply is null) return null;
@@ -43,7 +45,8 @@ public sealed partial class ConsultationRecorder(IConversationHandler engine, IA
         };
         // Chunk ids are "documentId#anchor": the document is the matter, guide or statute answered from.
         var source = reply.Kind == ReplyKind.Answer && reply.Citations.Count > 0 ? reply.Citations[0].ChunkId.Split('#')[0] : null;
-        return new Consultation(at, message.Channel, reply.Route, outcome, source, null);
+        var town = offices.Resolve(message.Text ?? "") is { Outcome: AreaLookupOutcome.Found, Area.Town: { } named } ? named : null;
+        return new Consultation(at, message.Channel, reply.Route, outcome, source, town);
     }
 
     [LoggerMessage(LogLevel.Warning, "consultation not recorded for the statistics: {Message}")]
@@ -76,7 +79,8 @@ public static class StatsRegistration
         services.AddSingleton<ActivityStorage>();
         services.AddSingleton(sp => sp.GetRequiredService<ActivityStorage>().Store);
         services.AddSingleton<IConversationHandler>(sp => new ConsultationRecorder(sp.GetRequiredService<ConversationEngine>(),
-            sp.GetRequiredService<IActivityStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConsultationRecorder>>()));
+            sp.GetRequiredService<IActivityStore>(), () => sp.GetRequiredService<KnowledgeHost>().View.Offices, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ConsultationRecorder>>()));
         return services;
     }
 }
