@@ -44,11 +44,7 @@ public sealed class RatingPushTests : IAsyncLifetime
 
     private RatingPush Push(IWeChatSender? sender = null)
     {
-        var recording = new Mock<IWeChatSender>();
-        recording.Setup(s => s.SendTextAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .Callback<string, string, CancellationToken>((u, t, _) => { lock (_sent) _sent.Add((u, t)); })
-            .Returns(Task.CompletedTask);
-        return new RatingPush(_ratings, _conversations, new Dictionary<string, IWeChatSender> { ["wechat"] = sender ?? recording.Object },
+        return new RatingPush(_ratings, _conversations, new Dictionary<string, IWeChatSender> { ["wechat"] = sender ?? RecordingSender.Into(_sent) },
             _clock, WeeklyLessonPush.MaxWindow, RatingOptions.Default, NullLogger.Instance);
     }
 

@@ -41,11 +41,7 @@ public sealed class WeeklyLessonPushTests : IAsyncLifetime
 
     private WeeklyLessonPush Push(IWeChatSender? sender = null)
     {
-        var recording = new Mock<IWeChatSender>();
-        recording.Setup(s => s.SendTextAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .Callback<string, string, CancellationToken>((u, t, _) => { lock (_sent) _sent.Add((u, t)); })
-            .Returns(Task.CompletedTask);
-        return new WeeklyLessonPush(_store, _conversations, () => _kb.View, new Dictionary<string, IWeChatSender> { ["wechat"] = sender ?? recording.Object },
+        return new WeeklyLessonPush(_store, _conversations, () => _kb.View, new Dictionary<string, IWeChatSender> { ["wechat"] = sender ?? RecordingSender.Into(_sent) },
             _clock, TimeSpan.FromDays(7), WeeklyLessonPush.MaxWindow, NullLogger.Instance);
     }
 

@@ -47,14 +47,9 @@ public sealed partial class WeeklyLessonPush(IPublicityStore store, IConversatio
         var day = PublicityReplies.ChinaDay(now);
         if (view.Publicity.PickLesson(day, state.LastDocumentId, publicity.LessonsRead) is not { } lesson) return false;
         var reply = PublicityReplies.Lesson(view, lesson, day, weekly: true, subscribed: true);
-        var user = subscriber.UserId.StartsWith(channel + ":", StringComparison.Ordinal) ? subscriber.UserId[(channel.Length + 1)..] : subscriber.UserId;
-        try
+        if (await WeChatPush.SendAsync(sender, WeChatPush.PlatformUser(subscriber.UserId, channel), [reply], cancellationToken).ConfigureAwait(false) is { } failure)
         {
-            foreach (var part in WeChatRenderer.RenderParts([reply])) await sender.SendTextAsync(user, part, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or WeChatApiException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            LogSendFailed(log, channel, ex.Message);
+            LogSendFailed(log, channel, failure);
             return false;
         }
         var subscription = publicity.Subscription ?? new WeeklySubscription(subscriber.ConsentAt, null);

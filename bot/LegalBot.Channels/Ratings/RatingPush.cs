@@ -44,20 +44,11 @@ public sealed partial class RatingPush(IRatingStore ratings, IConversationStore 
 
     private async Task<bool> SendAsync(CaseRating rating, string channel, IWeChatSender sender, CancellationToken cancellationToken)
     {
-        // WeChat conversations are keyed "channel:openid" (ChannelIdentity.ConversationKey).
-        var user = rating.ConversationId.StartsWith(channel + ":", StringComparison.Ordinal) ? rating.ConversationId[(channel.Length + 1)..] : rating.ConversationId;
-        try
-        {
-            foreach (var part in WeChatRenderer.RenderParts([RatingHandler.Request(rating.Reference)]))
-                await sender.SendTextAsync(user, part, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or WeChatApiException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            // Claimed as shown: the visit handler shows it again after RatingOptions.Reshow, so a failed push is not lost.
-            LogSendFailed(log, channel, ex.Message);
-            return false;
-        }
+        var failure = await WeChatPush.SendAsync(sender, WeChatPush.PlatformUser(rating.ConversationId, channel), [RatingHandler.Request(rating.Reference)],
+            cancellationToken).ConfigureAwait(false);
+        // Claimed as shown even when it failed: the visit handler shows it again after RatingOptions.Reshow, so it is not lost.
+        if (failure is not null) LogSendFailed(log, channel, failure);
+        return failure is null;
     }
 
     [LoggerMessage(LogLevel.Warning, "rating request to a {Channel} citizen failed (shown again at the next visit): {Message}")]
