@@ -15,6 +15,10 @@ public class RoutingTests
     [InlineData("办理公证要带什么", "notary")]
     [InlineData("对罚款不服想申请复议", "reconsideration")]
     [InlineData("我想上访", "petition")]
+    [InlineData("老王家占了我家的地，想找村里人给说和说和", "mediation")]
+    [InlineData("两家闹矛盾好久了，想请村里给评评理", "mediation")]
+    [InlineData("我要举报我们村支书贪污扶贫款", "petition")]
+    [InlineData("镇里这事办得不公，我想往上告", "petition")]
     public void Text_alone_decides_clear_cases(string text, string route) =>
         Assert.Equal(route, RouteClassifier.FromText(TextNormalizer.Normalize(text))!.Route);
 
@@ -23,12 +27,21 @@ public class RoutingTests
     [InlineData("村里的人民调解委员会能管这事吗", "mediation", true)]
     [InlineData("打架的事派出所调解了，对方又不给钱", "mediation", false)]
     [InlineData("手写的遗嘱没去公证，有用吗", "notary", false)]
+    [InlineData("邻居占了我的路，村委会能帮忙调解吗", "mediation", true)]
+    [InlineData("两家吵架了，找谁来调解", "mediation", true)]
+    [InlineData("在街道调解那签了协议，对方不认账", "mediation", false)]
+    [InlineData("撞车以后交警给调解了，对方不给钱", "mediation", false)]
+    [InlineData("我不想调解，能直接起诉吗", "mediation", false)]
+    [InlineData("想反映村干部优亲厚友的问题", "petition", true)]
     public void A_service_is_named_clearly_or_not(string text, string route, bool clearly) =>
         Assert.Equal(clearly, RouteClassifier.NamesClearly(TextNormalizer.Normalize(text), route));
 
     [Theory]
     [InlineData("老板拖欠工资怎么办")]
     [InlineData("今天星期几")]
+    [InlineData("想向消协投诉这个商家")]
+    [InlineData("遗嘱没去公证，算数吗")]
+    [InlineData("快递员态度太差，怎么投诉")]
     public void Other_questions_wait_for_retrieval(string text) =>
         Assert.Null(RouteClassifier.FromText(TextNormalizer.Normalize(text)));
 

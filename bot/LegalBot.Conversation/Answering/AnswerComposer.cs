@@ -39,13 +39,14 @@ public sealed class AnswerComposer(IConversationStore store, EngineOptions optio
     /// <param name="specific">A statute article of one of the matter's laws that states the question's specific point (the matter
     /// is the general problem): quoted and cited first.</param>
     /// <param name="askedRoute">The route the question itself took. When the message names that service beyond doubt and the
-    /// matter lists it, the service leads: "想申请复议" about a police fine wants the reconsideration office, while "派出所调解了" about a
+    /// matter lists it (mediation and petition: always), the service leads: "想申请复议" about a police fine wants the reconsideration office, while "派出所调解了" about a
     /// fight is not a request for people's mediation (that matter does not list it).</param>
     public async Task<OutboundReply> MatterAsync(InboundMessage message, KnowledgeView knowledge, string question, ChunkHit matter, double confidence,
         string? leadOverride, CancellationToken cancellationToken, ChunkHit? specific = null, string? askedRoute = null)
     {
         var routing = MatterRouting.Of(matter.Document);
-        if (askedRoute is not null && askedRoute != routing.Route && routing.Services.Contains(askedRoute)
+        // Any quarrel can go to people's mediation and any grievance against an office to 信访, whether the matter lists them or not.
+        if (askedRoute is not null && askedRoute != routing.Route && (routing.Services.Contains(askedRoute) || askedRoute is Routes.Mediation or Routes.Petition)
             && RouteClassifier.NamesClearly(TextNormalizer.Normalize(message.Text ?? ""), askedRoute))
             routing = routing with { Route = askedRoute, Services = [.. routing.Services.Prepend(routing.Route).Where(s => Routes.IsService(s) && s != askedRoute).Distinct()] };
         var references = matter.Chunk.ArticleReferences

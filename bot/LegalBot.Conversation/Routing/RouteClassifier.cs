@@ -23,7 +23,20 @@ public static class RouteClassifier
         if (compact.Length <= 10 && RouteLexicon.Thanks.Any(t => compact.Contains(t, StringComparison.Ordinal)))
             return new RouteDecision(Routes.Greeting, ThanksReason);
         foreach (var (route, phrases) in RouteLexicon.Services)
-            if (Find(compact, phrases) is { } phrase) return new RouteDecision(route, $"service phrase '{phrase}'");
+        {
+            if (FindAsserted(compact, phrases) is { } phrase) return new RouteDecision(route, $"service phrase '{phrase}'");
+            if (route == Routes.Petition && Petition(compact) is { } reason) return new RouteDecision(route, reason);
+        }
+        if (Find(compact, RouteLexicon.MediationColloquial) is { } asked) return new RouteDecision(Routes.Mediation, $"mediation asked as '{asked}'");
+        return null;
+    }
+
+    /// <summary>A complaint taken to a higher level, or about an official (see <see cref="RouteLexicon.PetitionVerbs"/>); null otherwise.</summary>
+    private static string? Petition(string compact)
+    {
+        if (Find(compact, RouteLexicon.Upwards) is { } upwards) return $"petition asked as '{upwards}'";
+        if (Find(compact, RouteLexicon.PetitionVerbs) is { } verb && Find(compact, RouteLexicon.Officials) is { } official)
+            return $"petition: '{verb}' about '{official}'";
         return null;
     }
 
@@ -31,6 +44,11 @@ public static class RouteClassifier
     public static bool NamesClearly(string normalized, string route)
     {
         var compact = normalized.Replace(" ", "", StringComparison.Ordinal);
+        if (route == Routes.Petition && Petition(compact) is not null) return true;
+        // 说和, 评评理, or a bare 调解 requested of no police station, court or arbitration.
+        if (route == Routes.Mediation && (Find(compact, RouteLexicon.MediationColloquial) is not null
+            || Find(compact, RouteLexicon.OtherMediators) is null && RequestsMediation(compact)))
+            return true;
         foreach (var (service, phrases) in RouteLexicon.ClearServices)
         {
             if (service != route) continue;
@@ -40,6 +58,21 @@ public static class RouteClassifier
                     var before = compact[Math.Max(0, at - 2)..at];
                     if (!RouteLexicon.Negations.Any(n => before.Contains(n, StringComparison.Ordinal))) return true;
                 }
+        }
+        return false;
+    }
+
+    // 能调解吗, 找谁来调解, 村里能给调解不 — but not 不想调解 or 在街道调解那签了协议.
+    private static bool RequestsMediation(string compact)
+    {
+        for (var at = compact.IndexOf("调解", StringComparison.Ordinal); at >= 0; at = compact.IndexOf("调解", at + 1, StringComparison.Ordinal))
+        {
+            var before = compact[Math.Max(0, at - 3)..at];
+            if (RouteLexicon.Negations.Any(n => before.Contains(n, StringComparison.Ordinal))) continue;
+            var after = compact[(at + 2)..];
+            if (RouteLexicon.MediationRequestBefore.Any(w => before.Contains(w, StringComparison.Ordinal))
+                || RouteLexicon.MediationRequestAfter.Any(w => after.StartsWith(w, StringComparison.Ordinal)))
+                return true;
         }
         return false;
     }
@@ -56,6 +89,15 @@ public static class RouteClassifier
             if (Find(about.Replace(" ", "", StringComparison.Ordinal), phrases) is { } phrase)
                 return new RouteDecision(route, $"best match '{best.Title}' is about '{phrase}'");
         return new RouteDecision(Routes.Consult, $"answered from '{best.Title}'");
+    }
+
+    /// <summary>The first phrase found not right after a negation ("没去公证" does not ask for a notary).</summary>
+    private static string? FindAsserted(string text, string[] phrases)
+    {
+        foreach (var p in phrases)
+            for (var at = text.IndexOf(p, StringComparison.Ordinal); at >= 0; at = text.IndexOf(p, at + 1, StringComparison.Ordinal))
+                if (!RouteLexicon.Negations.Any(n => text[Math.Max(0, at - 2)..at].Contains(n, StringComparison.Ordinal))) return p;
+        return null;
     }
 
     private static string? Find(string text, string[] phrases)
