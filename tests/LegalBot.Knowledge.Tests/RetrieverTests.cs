@@ -37,6 +37,29 @@ public class RetrieverTests
     }
 
     [Fact]
+    public async Task A_matter_whose_governing_article_the_statute_search_also_ranks_comes_first()
+    {
+        // Two matters matched equally on citizens' words (the other even a little better); only one rests on an article
+        // that the statute text itself ranks among the candidates.
+        static DocumentInfo MatterDoc(string id, string title) => Labour with { Id = id, SourcePath = id + ".md", Title = title, Kind = DocumentKind.Matter };
+        static KnowledgeChunk MatterChunk(string id, string article) =>
+            new(id + "#", id, 0, null, [], "解答。", 1, id, ["被辞退了怎么办"], [new ArticleReference("劳动合同法", article)]);
+        var agreeing = MatterDoc("matters/dismissal", "被辞退能拿补偿吗");
+        var other = MatterDoc("matters/penalty", "辞职要赔违约金吗");
+        var index = new Mock<IKnowledgeIndex>();
+        index.Setup(i => i.GetDocumentsAsync(It.IsAny<CancellationToken>())).ReturnsAsync([Labour, agreeing, other]);
+        index.Setup(i => i.SearchAsync(It.IsAny<IndexQuery>(), It.IsAny<SearchFilter?>(), It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync([new ChunkHit(MatterChunk(other.Id, "第九十条"), other, 10.2), new ChunkHit(MatterChunk(agreeing.Id, "第四十七条"), agreeing, 10.0),
+                new ChunkHit(Article("第四十七条"), Labour, 4.0)]);
+
+        var on = await new KnowledgeRetriever(index.Object, new QueryAnalyzer(SynonymTable.Empty)).SearchAsync("被辞退了怎么办", null, CancellationToken.None);
+        Assert.Equal(agreeing.Id, on.Best!.Document.Id);
+
+        var off = new QueryAnalyzer(Tokenizer.Default, SynonymTable.Empty, QueryWeights.Default with { Agreement = 0 });
+        Assert.Equal(other.Id, (await new KnowledgeRetriever(index.Object, off).SearchAsync("被辞退了怎么办", null, CancellationToken.None)).Best!.Document.Id);
+    }
+
+    [Fact]
     public async Task Questions_without_a_statute_name_search_everything_once()
     {
         var index = new Mock<IKnowledgeIndex>();

@@ -135,18 +135,50 @@ public sealed class KnowledgeRetriever(IKnowledgeIndex index, QueryAnalyzer anal
         var w = Analyzer.Weights.Coverage;
         var v = Analyzer.Weights.Variant;
         var queryBigrams = QueryCoverage.Bigrams(query.Core);
-        return candidates
+        var scored = candidates
             .Select(h =>
             {
                 var score = w <= 0 ? h.Score : h.Score * (1 - w + w * QueryCoverage.Of(query, h, attested));
                 // A matter one of whose wordings says nearly what the citizen said is the one meant, even when another
                 // matter's pooled wordings share as many words.
-                if (v > 0 && h.Chunk.QuestionVariants.Count > 0) score *= 1 + v * QueryCoverage.BestVariantMatch(queryBigrams, h.Chunk);
+                if (v > 0 && h.Chunk.QuestionVariants.Count > 0) score *= 1 + v * QueryCoverage.BestVariantMatch(queryBigrams, h, Analyzer.Weights.TitleWording > 0);
                 return h with { Score = score };
             })
-            .OrderByDescending(h => h.Score)
             .ToList();
+        var a = Analyzer.Weights.Agreement;
+        if (a > 0) scored = Agreement(scored, a);
+        return scored.OrderByDescending(h => h.Score).ToList();
     }
+
+    /// <summary>
+    /// Two independent signals that agree are better evidence than either: a matter (matched on citizens' wordings)
+    /// whose governing articles the statute text also ranks among the candidates is lifted by up to <paramref name="weight"/>,
+    /// in proportion to the best such article's score against the best statute article's. A matter whose wordings share
+    /// surface words with the question but whose law says nothing about it gets no lift.
+    /// </summary>
+    private static List<ChunkHit> Agreement(List<ChunkHit> scored, double weight)
+    {
+        var articles = new Dictionary<(string, string), double>();
+        foreach (var h in scored)
+            if (h.Chunk.ArticleLabel is { } label && h.Document.Kind == DocumentKind.Regulation)
+            {
+                var key = Evaluation.Key(h.Document.ShortTitle, label);
+                articles[key] = Math.Max(articles.GetValueOrDefault(key), h.Score);
+            }
+        if (articles.Count == 0) return scored;
+        var top = articles.Values.Max();
+        if (top <= 0) return scored;
+        return scored.Select(h =>
+        {
+            if (h.Document.Kind != DocumentKind.Matter || h.Chunk.ArticleReferences.Count == 0) return h;
+            var best = ReferenceKeys.GetValue(h.Chunk, static c => c.ArticleReferences.Select(r => Evaluation.Key(r.Law, r.Article)).ToArray())
+                .Select(k => articles.GetValueOrDefault(k)).Max();
+            return best <= 0 ? h : h with { Score = h.Score * (1 + weight * best / top) };
+        }).ToList();
+    }
+
+    // A matter's references as article keys, computed once per chunk (chunks are immutable and shared by snapshots).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<KnowledgeChunk, (string, string)[]> ReferenceKeys = [];
 
     private static void Merge(List<ChunkHit> hits, IReadOnlyList<ChunkHit> more, int top)
     {

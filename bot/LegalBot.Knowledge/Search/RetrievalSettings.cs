@@ -33,6 +33,8 @@ public sealed record RetrievalSettings(Bm25Parameters Bm25, QueryWeights Query, 
                 "gram" => s with { MaxGram = (int)v },
                 "cov" => s with { Query = s.Query with { Coverage = v } },
                 "var" => s with { Query = s.Query with { Variant = v } },
+                "titlew" => s with { Query = s.Query with { TitleWording = v } },
+                "agree" => s with { Query = s.Query with { Agreement = v } },
                 "q" => s with { Bm25 = s.Bm25 with { QuestionWeight = v } },
                 _ => throw new FormatException($"unknown tuning parameter '{kv[0]}'"),
             };
