@@ -38,6 +38,20 @@ internal static class ConversationEval
             {
                 var search = await kb.SearchAsync(q.Question, new RetrievalOptions(10), ct).ConfigureAwait(false);
                 await verbose.WriteLineAsync(FormattableString.Invariant($"route {q.Id} confidence={main.Confidence:F2} scope={kb.View.Scope.LegalProbability(q.Question):F2} kind={main.Kind} route={route} want={string.Join('|', q.Route ?? [])} {q.Question}")).ConfigureAwait(false);
+                await verbose.WriteLineAsync(FormattableString.Invariant($"  rival={LegalBot.Conversation.Answering.Clarification.RivalShare(search):F3} bigrams={QueryCoverage.Bigrams(search.Query.Core).Count} confidence={search.Confidence:F2} cited={(q.Gold is { Count: > 0 } g && replies.SelectMany(r => r.Citations).Any(c => g.Any(x => Evaluation.Key(x.Law, x.Article) == Evaluation.Key(c.Title, c.Location))) ? 1 : 0)}")).ConfigureAwait(false);
+                if (LegalBot.Conversation.Answering.Clarification.Candidates(search, 0, int.MaxValue) is { Count: > 1 } rivals)
+                {
+                    var qb = QueryCoverage.Bigrams(search.Query.Core);
+                    await verbose.WriteLineAsync(FormattableString.Invariant($"  rivals cov={QueryCoverage.Of(search.Query, rivals[0], search.Attested, 3):F3},{QueryCoverage.Of(search.Query, rivals[1], search.Attested, 3):F3} dice={QueryCoverage.BestVariantMatch(qb, rivals[0], true):F3},{QueryCoverage.BestVariantMatch(qb, rivals[1], true):F3} legal={QueryCoverage.Of(search.Query, rivals[0], search.Attested, 3, false):F3},{QueryCoverage.Of(search.Query, rivals[1], search.Attested, 3, false):F3}")).ConfigureAwait(false);
+                }
+                // The candidates behind the reply, to see why a wrong one won (gold marked *).
+                var goldKeys = (q.Gold ?? []).Select(g => Evaluation.Key(g.Law, g.Article)).ToHashSet();
+                foreach (var (h, i) in search.Hits.Take(5).Select((h, i) => (h, i)))
+                {
+                    var keys = h.Chunk.ArticleLabel is { } label ? [Evaluation.Key(h.Document.ShortTitle, label)] : h.Chunk.ArticleReferences.Select(r => Evaluation.Key(r.Law, r.Article)).ToList();
+                    var mark = keys.Any(goldKeys.Contains) ? "*" : " ";
+                    await verbose.WriteLineAsync(FormattableString.Invariant($"  {mark}{i + 1} {h.Score:F2} {h.Document.Kind} {h.Document.Title} {h.Chunk.ArticleLabel}")).ConfigureAwait(false);
+                }
             }
 
             if (q.Route is { Count: > 0 } routes)

@@ -20,21 +20,25 @@ public static class Clarification
     public const int MaxQuestionBigrams = 8;
     public const int MaxOptions = 3;
 
-    public static IReadOnlyList<ChunkHit> Candidates(RetrievalResult result)
+    public static IReadOnlyList<ChunkHit> Candidates(RetrievalResult result, double closeRatio = CloseRatio, int maxQuestionBigrams = MaxQuestionBigrams)
     {
         var hits = result.Hits;
-        if (QueryCoverage.Bigrams(result.Query.Core).Count > MaxQuestionBigrams) return [];
+        if (QueryCoverage.Bigrams(result.Query.Core).Count > maxQuestionBigrams) return [];
         if (hits.Count < 2 || hits[0].Document.Kind != DocumentKind.Matter || hits[0].Score >= double.MaxValue || result.Reranked && hits[0].Score <= 0) return [];
         var close = new List<ChunkHit> { hits[0] };
         foreach (var h in hits.Skip(1))
         {
-            if (close.Count >= MaxOptions || h.Score < CloseRatio * hits[0].Score) break;
+            if (close.Count >= MaxOptions || h.Score < closeRatio * hits[0].Score) break;
             if (h.Document.Kind != DocumentKind.Matter) break;
             if (close.Exists(c => c.Document.Id == h.Document.Id || SharesArticle(c, h))) continue;
             close.Add(h);
         }
         return close.Count > 1 ? close : [];
     }
+
+    /// <summary>The closest rival's score as a share of the best (0 when there is none): what <see cref="Candidates"/> compares with its ratio.</summary>
+    public static double RivalShare(RetrievalResult result) =>
+        Candidates(result, 0, int.MaxValue) is { Count: > 1 } close ? close[1].Score / close[0].Score : 0;
 
     public static OutboundReply Ask(string route, IReadOnlyList<ChunkHit> choices)
     {
