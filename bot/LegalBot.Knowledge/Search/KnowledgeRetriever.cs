@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LegalBot.Knowledge.Documents;
 using LegalBot.Knowledge.Embeddings;
 using LegalBot.Knowledge.Index;
@@ -160,11 +161,7 @@ public sealed class KnowledgeRetriever(IKnowledgeIndex index, QueryAnalyzer anal
     {
         var articles = new Dictionary<(string, string), double>();
         foreach (var h in scored)
-            if (h.Chunk.ArticleLabel is { } label && h.Document.Kind == DocumentKind.Regulation)
-            {
-                var key = Evaluation.Key(h.Document.ShortTitle, label);
-                articles[key] = Math.Max(articles.GetValueOrDefault(key), h.Score);
-            }
+            if (ArticleKey(h) is { } key) articles[key] = Math.Max(articles.GetValueOrDefault(key), h.Score);
         if (articles.Count == 0) return scored;
         var top = articles.Values.Max();
         if (top <= 0) return scored;
@@ -176,6 +173,14 @@ public sealed class KnowledgeRetriever(IKnowledgeIndex index, QueryAnalyzer anal
             return best <= 0 ? h : h with { Score = h.Score * (1 + weight * best / top) };
         }).ToList();
     }
+
+    /// <summary>A statute article's key (as a matter's references are keyed), computed once per chunk; null for anything else.</summary>
+    private static (string, string)? ArticleKey(ChunkHit h) =>
+        h.Chunk.ArticleLabel is { } label && h.Document.Kind == DocumentKind.Regulation
+            ? ArticleKeys.GetValue(h.Chunk, c => new StrongBox<(string, string)>(Evaluation.Key(h.Document.ShortTitle, label))).Value
+            : null;
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<KnowledgeChunk, StrongBox<(string, string)>> ArticleKeys = [];
 
     // A matter's references as article keys, computed once per chunk (chunks are immutable and shared by snapshots).
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<KnowledgeChunk, (string, string)[]> ReferenceKeys = [];
