@@ -103,7 +103,7 @@ public sealed class SqliteCaseDatabase : CaseDatabase
 /// <summary>PostgreSQL through Npgsql, for several bot instances sharing one case database.</summary>
 public sealed class PostgresCaseDatabase(string connectionString) : CaseDatabase
 {
-    private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(connectionString);
+    private readonly NpgsqlDataSource _source = Postgres.DataSource(connectionString);
 
     public override string Name => "postgresql";
     public override string IdentityColumn => "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY";

@@ -18,6 +18,14 @@ public static class Sqlite
         return c;
     }
 
+    /// <summary>Opens a connection for reading: the synchronous pragma governs commits only, so it is not run.</summary>
+    public static async Task<SqliteConnection> OpenReadAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var c = new SqliteConnection(connectionString);
+        await c.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return c;
+    }
+
     public static SqliteCommand Command(SqliteConnection c, string sql, params (string Name, object Value)[] parameters)
     {
         var cmd = c.CreateCommand();
