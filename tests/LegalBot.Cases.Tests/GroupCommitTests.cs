@@ -123,3 +123,36 @@ public sealed class GroupCommitTests : IDisposable
         Assert.Empty(Values());
     }
 }
+
+/// <summary>Per-connection pragmas run once per physical connection, and a pooled connection still has them when reopened.</summary>
+public sealed class SqlitePragmaTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("legalbot-pragma-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static async Task<long> SynchronousAsync(SqliteConnection c) => (long)(await Sqlite.ScalarAsync(Sqlite.Command(c, "PRAGMA synchronous;"), default))!;
+
+    [Fact]
+    public async Task A_reopened_pooled_connection_keeps_synchronous_normal()
+    {
+        var cs = Sqlite.ConnectionString(Path.Combine(_folder, "p.db"));
+        try
+        {
+            await using (var c = await Sqlite.OpenAsync(cs, default)) Assert.Equal(1, await SynchronousAsync(c));
+            await using (var again = await Sqlite.OpenAsync(cs, default)) Assert.Equal(1, await SynchronousAsync(again));
+            // A connection of its own (no pool) starts at SQLite's default, FULL (2), and gets NORMAL when opened through the helper.
+            var unpooled = new SqliteConnectionStringBuilder(cs) { Pooling = false }.ToString();
+            await using (var raw = new SqliteConnection(unpooled))
+            {
+                await raw.OpenAsync();
+                Assert.Equal(2, await SynchronousAsync(raw));
+            }
+            await using (var fresh = await Sqlite.OpenAsync(unpooled, default)) Assert.Equal(1, await SynchronousAsync(fresh));
+        }
+        finally
+        {
+            SqliteConnection.ClearPool(new SqliteConnection(cs));
+        }
+    }
+}

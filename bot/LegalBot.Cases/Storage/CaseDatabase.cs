@@ -64,9 +64,7 @@ public sealed class SqliteCaseDatabase : CaseDatabase
     {
         var c = new SqliteConnection(_connectionString);
         await c.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var pragma = c.CreateCommand();
-        pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;";
-        await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await Sqlite.ConfigureAsync(c, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", cancellationToken).ConfigureAwait(false);
         return c;
     }
 

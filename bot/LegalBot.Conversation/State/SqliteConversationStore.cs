@@ -232,7 +232,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         await c.OpenAsync(cancellationToken).ConfigureAwait(false);
         // WAL + NORMAL: a commit survives a killed process (only an OS crash may lose the last ones),
         // without an fsync per message. Reads commit nothing, so they skip it.
-        if (forWriting) await ExecuteAsync(c, "PRAGMA synchronous = NORMAL;", cancellationToken).ConfigureAwait(false);
+        if (forWriting) await Sqlite.ConfigureAsync(c, "PRAGMA synchronous = NORMAL;", cancellationToken).ConfigureAwait(false);
         return c;
     }
 
