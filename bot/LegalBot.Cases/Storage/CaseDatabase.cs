@@ -64,9 +64,7 @@ public sealed class SqliteCaseDatabase : CaseDatabase
     {
         var c = new SqliteConnection(_connectionString);
         await c.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var pragma = c.CreateCommand();
-        pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;";
-        await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await Sqlite.ConfigureAsync(c, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", cancellationToken).ConfigureAwait(false);
         return c;
     }
 
@@ -103,7 +101,7 @@ public sealed class SqliteCaseDatabase : CaseDatabase
 /// <summary>PostgreSQL through Npgsql, for several bot instances sharing one case database.</summary>
 public sealed class PostgresCaseDatabase(string connectionString) : CaseDatabase
 {
-    private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(connectionString);
+    private readonly NpgsqlDataSource _source = Postgres.DataSource(connectionString);
 
     public override string Name => "postgresql";
     public override string IdentityColumn => "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY";

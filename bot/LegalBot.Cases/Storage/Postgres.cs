@@ -5,6 +5,17 @@ namespace LegalBot.Cases.Storage;
 /// <summary>The few ADO.NET steps every PostgreSQL store repeats.</summary>
 public static class Postgres
 {
+    /// <summary>Statements every turn repeats (state, answer log, counts) are prepared once per pooled connection instead of being
+    /// parsed and planned by the server on each call; an explicit <c>Max Auto Prepare</c> in the connection string wins.</summary>
+    public const int AutoPrepared = 64;
+
+    public static NpgsqlDataSource DataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = AutoPrepared;
+        return builder.Build();
+    }
+
     public static NpgsqlCommand Command(NpgsqlConnection c, string sql, params (string Name, object Value)[] parameters)
     {
         var cmd = new NpgsqlCommand(sql, c);
@@ -32,7 +43,7 @@ public static class Postgres
 /// <param name="schema">Idempotent DDL (IF NOT EXISTS).</param>
 public sealed class PostgresSchema(string connectionString, long lockId, string schema) : IAsyncDisposable
 {
-    private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(connectionString);
+    private readonly NpgsqlDataSource _source = Postgres.DataSource(connectionString);
     private readonly SemaphoreSlim _lock = new(1, 1);
     private volatile bool _ready;
 

@@ -6,21 +6,21 @@ namespace LegalBot.Cases.Storage;
 /// <summary>
 /// The plumbing of the small SQL stores (activity, audit, publicity, …): a SQLite file under the data folder by default,
 /// the shared PostgreSQL when instances share data. Both dialects run the same statements; only the schema's identity
-/// column differs, written <c>{id}</c> in the DDL template. On SQLite writers queue on one lock (SQLite allows one writer,
-/// and queueing beats busy-retry); PostgreSQL needs none.
+/// column differs, written <c>{id}</c> in the DDL template. On SQLite writes go through the database's <see cref="GroupCommit"/>
+/// (SQLite allows one writer, and queueing beats busy-retry; concurrent writes share a commit); PostgreSQL needs none.
 /// </summary>
 public sealed class SqlStore : IAsyncDisposable
 {
     private const string IdToken = "{id}";
 
     private readonly Func<CancellationToken, Task<DbConnection>> _connect;
-    private readonly SemaphoreSlim? _writeLock;
+    private readonly GroupCommit? _writes;
     private readonly IAsyncDisposable? _owned;
 
-    private SqlStore(Func<CancellationToken, Task<DbConnection>> connect, SemaphoreSlim? writeLock, IAsyncDisposable? owned)
+    private SqlStore(Func<CancellationToken, Task<DbConnection>> connect, GroupCommit? writes, IAsyncDisposable? owned)
     {
         _connect = connect;
-        _writeLock = writeLock;
+        _writes = writes;
         _owned = owned;
     }
 
@@ -31,16 +31,13 @@ public sealed class SqlStore : IAsyncDisposable
     {
         DataFiles.EnsurePrivate(databasePath);
         var cs = Sqlite.ConnectionString(databasePath);
-        var store = new SqlStore(async ct => await Sqlite.OpenAsync(cs, ct).ConfigureAwait(false), new SemaphoreSlim(1, 1), null);
-        try
-        {
-            await store.WriteAsync("PRAGMA journal_mode = WAL;" + Schema(schemaTemplate, "INTEGER PRIMARY KEY AUTOINCREMENT") + sqliteExtra, [], cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await store.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        // Reads need no synchronous pragma (it only governs commits).
+        var store = new SqlStore(async ct => await Sqlite.OpenReadAsync(cs, ct).ConfigureAwait(false),
+            new GroupCommit(async ct => await Sqlite.OpenAsync(cs, ct).ConfigureAwait(false)), null);
+        // Not queued: the journal mode cannot change inside a transaction.
+        await using var c = await Sqlite.OpenAsync(cs, cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(c, null, "PRAGMA journal_mode = WAL;" + Schema(schemaTemplate, "INTEGER PRIMARY KEY AUTOINCREMENT") + sqliteExtra, []);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return store;
     }
 
@@ -57,49 +54,43 @@ public sealed class SqlStore : IAsyncDisposable
 
     /// <summary>Runs a statement as the one writer; returns the rows affected.</summary>
     public Task<int> WriteAsync(string sql, (string Name, object? Value)[] parameters, CancellationToken cancellationToken) =>
-        WithWriterAsync(async c =>
+        WithWriterAsync(async (c, tx, ct) =>
         {
-            await using var cmd = Command(c, sql, parameters);
-            return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await using var cmd = Command(c, tx, sql, parameters);
+            return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }, cancellationToken);
 
     /// <summary>Runs a statement as the one writer for its first value (<c>RETURNING id</c>).</summary>
     public Task<object?> WriteScalarAsync(string sql, (string Name, object? Value)[] parameters, CancellationToken cancellationToken) =>
-        WithWriterAsync(async c =>
+        WithWriterAsync(async (c, tx, ct) =>
         {
-            await using var cmd = Command(c, sql, parameters);
-            return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            await using var cmd = Command(c, tx, sql, parameters);
+            return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
         }, cancellationToken);
 
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, (string Name, object? Value)[] parameters, Func<DbDataReader, T> read, CancellationToken cancellationToken)
     {
         await using var c = await _connect(cancellationToken).ConfigureAwait(false);
-        await using var cmd = Command(c, sql, parameters);
+        await using var cmd = Command(c, null, sql, parameters);
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var list = new List<T>();
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) list.Add(read(r));
         return list;
     }
 
-    private async Task<T> WithWriterAsync<T>(Func<DbConnection, Task<T>> write, CancellationToken cancellationToken)
+    private async Task<T> WithWriterAsync<T>(Func<DbConnection, DbTransaction?, CancellationToken, Task<T>> write, CancellationToken cancellationToken)
     {
-        if (_writeLock is not null) await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await using var c = await _connect(cancellationToken).ConfigureAwait(false);
-            return await write(c).ConfigureAwait(false);
-        }
-        finally
-        {
-            _writeLock?.Release();
-        }
+        if (_writes is not null) return await _writes.RunAsync((c, tx) => write(c, tx, CancellationToken.None), cancellationToken).ConfigureAwait(false);
+        await using var c = await _connect(cancellationToken).ConfigureAwait(false);
+        return await write(c, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Parameters are named without the <c>@</c>. A null is sent as a typed NULL text: an untyped one is ambiguous
     /// to PostgreSQL, and every nullable column of these stores is text.</summary>
-    private static DbCommand Command(DbConnection c, string sql, (string Name, object? Value)[] parameters)
+    private static DbCommand Command(DbConnection c, DbTransaction? tx, string sql, (string Name, object? Value)[] parameters)
     {
         var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
         cmd.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
@@ -119,6 +110,5 @@ public sealed class SqlStore : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_owned is not null) await _owned.DisposeAsync().ConfigureAwait(false);
-        _writeLock?.Dispose();
     }
 }

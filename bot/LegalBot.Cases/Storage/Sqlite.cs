@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
 namespace LegalBot.Cases.Storage;
@@ -14,7 +15,28 @@ public static class Sqlite
     {
         var c = new SqliteConnection(connectionString);
         await c.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await NonQueryAsync(Command(c, "PRAGMA synchronous = NORMAL;"), cancellationToken).ConfigureAwait(false);
+        await ConfigureAsync(c, "PRAGMA synchronous = NORMAL;", cancellationToken).ConfigureAwait(false);
+        return c;
+    }
+
+    // The physical connections (a pooled connection keeps its handle) and the pragmas already run on them.
+    private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, string> Configured = new();
+
+    /// <summary>Runs per-connection <paramref name="pragmas"/> once per physical connection: a pooled one that had them
+    /// keeps them, so a reopen costs no statement.</summary>
+    public static async Task ConfigureAsync(SqliteConnection c, string pragmas, CancellationToken cancellationToken)
+    {
+        var handle = c.Handle ?? throw new InvalidOperationException("the connection is not open");
+        if (Configured.TryGetValue(handle, out var done) && string.Equals(done, pragmas, StringComparison.Ordinal)) return;
+        await NonQueryAsync(Command(c, pragmas), cancellationToken).ConfigureAwait(false);
+        Configured.AddOrUpdate(handle, pragmas);
+    }
+
+    /// <summary>Opens a connection for reading: the synchronous pragma governs commits only, so it is not run.</summary>
+    public static async Task<SqliteConnection> OpenReadAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var c = new SqliteConnection(connectionString);
+        await c.OpenAsync(cancellationToken).ConfigureAwait(false);
         return c;
     }
 

@@ -15,9 +15,9 @@ namespace LegalBot.Conversation.State;
 public sealed class SqliteConversationStore : IConversationStore, IDisposable
 {
     private readonly string _connectionString;
-    // SQLite allows one writer; colliding writers get SQLITE_BUSY and sleep-retry (tens of ms).
-    // Queuing writes here keeps every write on the fast path.
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    // SQLite allows one writer; colliding writers get SQLITE_BUSY and sleep-retry (tens of ms). The queue keeps every
+    // write on the fast path, and the writes of concurrent turns share one commit.
+    private readonly GroupCommit _writes;
 
     private readonly IFieldProtector? _protector;
     private readonly int _logCap;
@@ -25,6 +25,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
     private SqliteConversationStore(string connectionString, IFieldProtector? protector, int logCap)
     {
         _connectionString = connectionString;
+        _writes = new GroupCommit(async ct => await ConnectAsync(ct, forWriting: true).ConfigureAwait(false));
         _protector = protector;
         _logCap = logCap;
     }
@@ -55,7 +56,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         DataFiles.EnsurePrivate(databasePath);
         var cs = new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 10 }.ToString();
         var store = new SqliteConversationStore(cs, protector, logEntriesPerDay);
-        await using var c = await store.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var c = await store.ConnectAsync(cancellationToken, forWriting: true).ConfigureAwait(false);
         await ExecuteAsync(c, """
             PRAGMA journal_mode = WAL;
             CREATE TABLE IF NOT EXISTS conversation_state (conversation_id TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at TEXT NOT NULL);
@@ -209,31 +210,29 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable
         return list;
     }
 
-    public void Dispose() => _writeLock.Dispose();
-
-    /// <summary>Runs one write statement, queued behind any other write of this process.</summary>
-    private async Task<int> WriteAsync(string sql, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
+    /// <summary>Closes the pooled connections, so the file is free (every write's caller has awaited its commit).</summary>
+    public void Dispose()
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await using var c = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-            await using var cmd = Command(c, sql, parameters);
-            return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+        using var c = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(c);
     }
 
-    private async Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken)
+    /// <summary>Runs one write statement in this database's write queue; returns once it has committed.</summary>
+    private Task<int> WriteAsync(string sql, (string Name, object Value)[] parameters, CancellationToken cancellationToken) =>
+        _writes.RunAsync(async (c, tx) =>
+        {
+            await using var cmd = Command((SqliteConnection)c, sql, parameters);
+            cmd.Transaction = (SqliteTransaction?)tx;
+            return await cmd.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }, cancellationToken);
+
+    private async Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken, bool forWriting = false)
     {
         var c = new SqliteConnection(_connectionString);
         await c.OpenAsync(cancellationToken).ConfigureAwait(false);
         // WAL + NORMAL: a commit survives a killed process (only an OS crash may lose the last ones),
-        // without an fsync per message.
-        await ExecuteAsync(c, "PRAGMA synchronous = NORMAL;", cancellationToken).ConfigureAwait(false);
+        // without an fsync per message. Reads commit nothing, so they skip it.
+        if (forWriting) await Sqlite.ConfigureAsync(c, "PRAGMA synchronous = NORMAL;", cancellationToken).ConfigureAwait(false);
         return c;
     }
 

@@ -240,6 +240,10 @@ internal sealed class IndexSnapshot
     private List<Hit> Best(float[][] scores, SearchFilter? filter, int top, bool positiveOnly)
     {
         var heap = new PriorityQueue<Hit, (float Score, int NegIndex)>(top + 1);
+        // Once the heap is full, its minimum is the bar: a chunk below it would be enqueued only to be dequeued again,
+        // so it is skipped before the heap, the deletion check and the filter (the result is the same).
+        var full = false;
+        (float Score, int NegIndex) bar = default;
         for (var v = 0; v < _views.Length; v++)
         {
             var segment = _views[v].Segment;
@@ -249,12 +253,15 @@ internal sealed class IndexSnapshot
             {
                 var score = s[c];
                 if (positiveOnly ? score <= 0 : float.IsNegativeInfinity(score)) continue;
+                if (full && score < bar.Score) continue;
                 var d = segment.ChunkDocument[c];
                 if (first[d] < 0) continue;
-                if (filter is not null && !filter.Matches(segment.Documents[d].Document.Info)) continue;
                 var global = first[d] + segment.ChunkPosition[c];
+                if (full && score == bar.Score && -global < bar.NegIndex) continue;
+                if (filter is not null && !filter.Matches(segment.Documents[d].Document.Info)) continue;
                 heap.Enqueue(new Hit(v, c, global, score), (score, -global));
                 if (heap.Count > top) heap.Dequeue();
+                if (heap.Count == top) full = heap.TryPeek(out _, out bar);
             }
         }
         var best = new List<Hit>(heap.Count);
