@@ -73,7 +73,8 @@ public sealed class CrisisDetectionTests(ITestOutputHelper output)
         var alarms = others.Count(q => Detector.Assess(q.Question).IsEmergency) / (double)others.Count;
         output.WriteLine(FormattableString.Invariant($"recall {recall:F3} (n={emergencies.Count}), false alarms {alarms:F3} (n={others.Count})"));
         Assert.True(recall >= 0.98, $"recall {recall:F3}");
-        Assert.True(alarms <= 0.11, $"false alarms {alarms:F3}");
+        // 0.110 before the learned model's stories about money, property and figures of speech were told apart (0.083 after).
+        Assert.True(alarms <= 0.085, $"false alarms {alarms:F3}");
     }
 
     /// <summary>
@@ -83,8 +84,10 @@ public sealed class CrisisDetectionTests(ITestOutputHelper output)
     /// </summary>
     [Theory]
     // Holdout alarms 4 on the crisis branch, 6 once the new matters' wordings joined the learned examples (merge of 2026-12-03).
-    [InlineData("emergency-4.jsonl", "non-emergency-4.jsonl", 0, 1, 2, 6)]
-    [InlineData("emergency-5.jsonl", "non-emergency-5.jsonl", 0, 2, 0, 0)]
+    [InlineData("emergency-4.jsonl", "non-emergency-4.jsonl", 0, 1, 0, 6)]
+    [InlineData("emergency-5.jsonl", "non-emergency-5.jsonl", 0, 1, 0, 0)]
+    // The sixth sets (111 emergencies, 365 non-emergencies), written before the 2026-12-04 change: first run 0 / 2 missed, 4 / 10 alarms.
+    [InlineData("emergency-6.jsonl", "non-emergency-6.jsonl", 0, 2, 4, 10)]
     public void A_fourth_set_written_blind(string emergencyFile, string otherFile, int devMissed, int holdoutMissed, int devAlarms, int holdoutAlarms)
     {
         var emergencies = Load(emergencyFile);
@@ -101,6 +104,22 @@ public sealed class CrisisDetectionTests(ITestOutputHelper output)
         Assert.True(figures.DevAlarms <= devAlarms && figures.HoldoutAlarms <= holdoutAlarms, $"false alarms dev {figures.DevAlarms}, holdout {figures.HoldoutAlarms}");
     }
 
+    /// <summary>
+    /// Citizens' story questions (no emergency among them): the emergency line shown on them is a false alarm. Before the
+    /// 2026-12-04 change: citizen-dev 5 / 10 (dev / holdout), citizen-3 9 / 8.
+    /// </summary>
+    [Theory]
+    [InlineData("citizen-dev.jsonl", 4, 7)]
+    [InlineData("citizen-3.jsonl", 5, 8)]
+    public void Stories_are_answered_not_alarmed(string file, int devAlarms, int holdoutAlarms)
+    {
+        var alarms = Load(file).Select(q => (q, a: Detector.Assess(q.Question))).Where(x => x.a.IsEmergency).ToList();
+        foreach (var (q, a) in alarms.Where(x => x.q.Split == "dev")) output.WriteLine($"alarm {q.Id} {a} {q.Question}");
+        var (dev, holdout) = (alarms.Count(x => x.q.Split == "dev"), alarms.Count(x => x.q.Split != "dev"));
+        output.WriteLine($"false alarms: dev {dev}, holdout {holdout}");
+        Assert.True(dev <= devAlarms && holdout <= holdoutAlarms, $"false alarms dev {dev}, holdout {holdout}");
+    }
+
     /// <summary>The number each labelled category must put first (issue 14): 110 police, 120 medical, 119 fire and gas, 122 traffic.</summary>
     private static readonly Dictionary<string, string> FirstNumber = new(StringComparer.Ordinal)
     {
@@ -112,6 +131,7 @@ public sealed class CrisisDetectionTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData("emergency-4.jsonl", 10)]
+    [InlineData("emergency-6.jsonl", 13)]
     public void The_right_number_comes_first(string file, int allowedWrong)
     {
         var wrong = new List<string>();
@@ -159,5 +179,9 @@ public sealed class CrisisDetectionTests(ITestOutputHelper output)
     [InlineData("包工头跑了，工钱一分没拿到")]
     [InlineData("孩子他没流血，就是擦破点皮，学校要负责吗")]
     [InlineData("去年生孩子大出血，医院有没有责任")]
+    // About money, property, a reputation or privacy, or a figure of speech, with no danger to a person named: answered, not alarmed.
+    [InlineData("包工头卷了我们的工钱跑了，现在找谁要")]
+    [InlineData("有人在快手上发视频说我家饭店用地沟油，全是造谣")]
+    [InlineData("笑死我了，我妈刚学会用微信发语音")]
     public void Not_emergencies(string message) => Assert.False(Detector.Assess(message).IsEmergency, Detector.Assess(message).ToString());
 }

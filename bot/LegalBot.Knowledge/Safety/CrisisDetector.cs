@@ -113,6 +113,10 @@ public sealed class CrisisDetector
             ? story ? ClassifierThreshold : ConfirmThreshold
             : story ? StoryThreshold : ClassifierThreshold;
         if (!now && p < threshold) return CrisisAssessment.None;
+        // The model alone reads a story about money, property, a reputation or privacy (工钱找谁要, 车被砸了个坑, 造谣), or a
+        // figure of speech (笑死我了), as danger from its n-grams; when no word of the message names a danger to a person,
+        // it is such a story and no alarm.
+        if (found.Count == 0 && signals.PropertyOnly) return CrisisAssessment.None;
         if (found.Count > 0) return new CrisisAssessment(found.Select(f => f.Category).ToList(), [.. found.Select(f => f.Evidence), FormattableString.Invariant($"p={p:F2}")]);
         // No rule says "now", but the model does: the danger words present still name the category, so the right number comes first.
         if (signals.Named is { } named) return new CrisisAssessment([named], [FormattableString.Invariant($"learned p={p:F2}, {named.Id} words")]) { LearnedOnly = true };
@@ -128,8 +132,9 @@ public sealed class CrisisDetector
     /// <param name="Named">The first category whose words occur at all, whatever their time (for the model's own findings).</param>
     /// <param name="Immediate">A strong "now" word (正在, 刚刚, 救命) occurs.</param>
     /// <param name="Framed">The message is framed as a consultation: legal question words, a legal topic, or past, hypothetical or handled.</param>
+    /// <param name="PropertyOnly">About money, property, a reputation or privacy, or a figure of speech, with no category's word or danger sign at all.</param>
     private sealed record RuleSignals(string Text, List<(CrisisCategory Category, string Evidence)> Found, List<string> Names,
-        CrisisCategory? Named, bool Immediate, bool Framed);
+        CrisisCategory? Named, bool Immediate, bool Framed, bool PropertyOnly);
 
     private RuleSignals Signals(string message)
     {
@@ -152,8 +157,24 @@ public sealed class CrisisDetector
         if (topic) names.Add("topic");
         var framed = topic || Lexicon.LegalFraming.Any(w => text.Contains(w, StringComparison.Ordinal))
             || markers.Any(m => m.Kind is Marker.Past or Marker.Hypothetical or Marker.Handled);
-        var immediate = markers.Any(m => m.Kind == Marker.NowStrong) || found.Any(f => f.Category.Id == GeneralCategory);
-        return new RuleSignals(text, found, names, named, immediate, framed);
+        var immediate = markers.Any(m => m.Kind == Marker.NowStrong && !ToldAsPast(text, markers, m.Start)) || found.Any(f => f.Category.Id == GeneralCategory);
+        // A figure of speech about death or killing (笑死, 杀价, 杀疯) marks hyperbole the way a property topic marks a
+        // consultation; the other masked words (打电话, 关机) only keep their characters from matching, and say nothing.
+        var hyperbole = Lexicon.Excluded.Any(e => e.AsSpan().IndexOfAny(HyperboleCharacters) >= 0 && message.Contains(e, StringComparison.Ordinal));
+        var propertyOnly = named is null && Lexicon.DangerSigns.Count > 0 && (hyperbole || Lexicon.PropertyTopics.Any(p => Matches(text, p).Any()))
+            && !Lexicon.DangerSigns.Any(p => Matches(text, p).Any());
+        return new RuleSignals(text, found, names, named, immediate, framed, propertyOnly);
+    }
+
+    /// <summary>
+    /// A "now" word inside a story told as past or handled ("上礼拜被人砸了头，保安就在旁边看着"; "脾气越来越差"
+    /// after "这几年" is not, but after "去年" it is): the nearest time word before it in its sentence says past or handled.
+    /// </summary>
+    private static bool ToldAsPast(string text, List<(int Start, int End, Marker Kind)> markers, int at)
+    {
+        var (start, _) = Span(text, at, [Sentence]);
+        var before = markers.Where(m => m.Start >= start && m.End <= at).OrderByDescending(m => m.End).FirstOrDefault();
+        return before.End > 0 && before.Kind is Marker.Past or Marker.Handled;
     }
 
     /// <summary>The rules alone (no learned model), for calibration.</summary>
@@ -163,7 +184,7 @@ public sealed class CrisisDetector
     public string Explain(string message)
     {
         var s = Signals(message);
-        return $"framed={s.Framed} immediate={s.Immediate} named={s.Named?.Id ?? "-"}";
+        return $"framed={s.Framed} immediate={s.Immediate} named={s.Named?.Id ?? "-"} property-only={s.PropertyOnly}";
     }
 
     /// <summary>The learned opinion's probability for a message (for calibration and staff checks).</summary>
@@ -174,6 +195,7 @@ public sealed class CrisisDetector
     }
 
     private const string NowRule = "rule:now";
+    private static readonly System.Buffers.SearchValues<char> HyperboleCharacters = System.Buffers.SearchValues.Create("死杀疯");
 
     /// <param name="present">The match is governed by a strong "now" word (刚刚被性侵, 正在打我).</param>
     private string? FirstHit(string text, List<(int Start, int End, Marker Kind)> markers, CrisisCategory category, out bool present)

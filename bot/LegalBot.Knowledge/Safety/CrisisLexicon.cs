@@ -62,6 +62,10 @@ public sealed class CrisisLexicon
     public IReadOnlyList<string> LegalFraming { get; }
     /// <summary>Wordings of a legal-topic question (判几年, 算…还是): patterns, so "…" works as in categories.</summary>
     public IReadOnlyList<CrisisPattern> LegalTopic { get; }
+    /// <summary>Signs of danger to a person (a body or life hurt, fire, gas, poison, a child or elder missing, confinement, self-harm, a threat).</summary>
+    public IReadOnlyList<CrisisPattern> DangerSigns { get; }
+    /// <summary>What a consultation about money, property, reputation or privacy is about (工钱, 存款, 车被砸, 造谣, 摄像头).</summary>
+    public IReadOnlyList<CrisisPattern> PropertyTopics { get; }
     public IReadOnlyList<string> Intent { get; }
     public IReadOnlyList<string> Excluded { get; }
 
@@ -80,9 +84,11 @@ public sealed class CrisisLexicon
     public IReadOnlyList<(string Wrong, string Right)> Homophones { get; }
 
     private CrisisLexicon(IReadOnlyList<CrisisCategory> categories, IReadOnlyDictionary<string, List<string>> lists, IReadOnlyList<(string, string)> homophones,
-        IReadOnlyList<CrisisPattern> legalTopic)
+        IReadOnlyList<CrisisPattern> legalTopic, IReadOnlyList<CrisisPattern> dangerSigns, IReadOnlyList<CrisisPattern> propertyTopics)
     {
         Categories = categories;
+        DangerSigns = dangerSigns;
+        PropertyTopics = propertyTopics;
         Homophones = homophones;
         LegalTopic = legalTopic;
         IReadOnlyList<string> Get(string key) => lists.TryGetValue(key, out var l) ? l : [];
@@ -96,8 +102,10 @@ public sealed class CrisisLexicon
         Excluded = Get("不算");
     }
 
-    private static readonly string[] ListSections = ["时间:现在-强", "时间:现在-弱", "时间:过去", "时间:假设", "已处理", "法律问法", "法律话题", "意图", "不算"];
+    private static readonly string[] ListSections = ["时间:现在-强", "时间:现在-弱", "时间:过去", "时间:假设", "已处理", "法律问法", "法律话题", "意图", "不算", "危险信号", "财物话题"];
     private const string HomophoneSection = "同音";
+    private const string DangerSection = "危险信号";
+    private const string PropertySection = "财物话题";
     private const string LegalTopicSection = "法律话题";
     private const string ConceptPrefix = "概念";
 
@@ -152,6 +160,8 @@ public sealed class CrisisLexicon
         var concepts = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var homophones = new List<(string, string)>();
         var legalTopic = new List<CrisisPattern>();
+        var dangerSigns = new List<CrisisPattern>();
+        var propertyTopics = new List<CrisisPattern>();
         var builders = new List<CategoryBuilder>();
         string? section = null;
         List<string>? concept = null;
@@ -226,10 +236,12 @@ public sealed class CrisisLexicon
                 }
                 continue;
             }
-            if (section == LegalTopicSection)
+            if (section is LegalTopicSection or DangerSection or PropertySection)
             {
+                // Patterns, so {概念} and … work as in categories (the concepts they name must be defined above them).
+                var target = section switch { LegalTopicSection => legalTopic, DangerSection => dangerSigns, _ => propertyTopics };
                 foreach (var entry in line.Split([',', '，', '、'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                    if (Compile(entry, concepts, path, i + 1, problems) is { } topic) legalTopic.Add(topic);
+                    if (Compile(entry, concepts, path, i + 1, problems) is { } pattern) target.Add(pattern);
                 continue;
             }
             if (!lists.TryGetValue(section, out var list)) lists[section] = list = [];
@@ -243,7 +255,7 @@ public sealed class CrisisLexicon
             if (categories.Any(c => c.Id == built.Id)) problems.Add(new(path, b.Line, $"category '{built.Id}' is defined twice"));
             else categories.Add(built);
         }
-        return new CrisisLexicon(categories, lists, homophones.OrderByDescending(h => h.Item1.Length).ToList(), legalTopic);
+        return new CrisisLexicon(categories, lists, homophones.OrderByDescending(h => h.Item1.Length).ToList(), legalTopic, dangerSigns, propertyTopics);
     }
 
     /// <summary>Compiles "我在{高处}…{绝望}" against the concepts; unknown concepts are problems.</summary>
