@@ -9,7 +9,7 @@ namespace LegalBot.Conversation.Tests;
 /// <summary>
 /// How the learned model's threshold trades recall for false alarms, by 5-fold cross-validation over the training
 /// examples (a model trained on four folds judges the fifth). Prints the table (README "Crisis detection") and checks
-/// that the shipped thresholds and the whole decision keep cross-validated false alarms at or under 5.5 % with recall at or over 92.5 %.
+/// that the shipped thresholds and the whole decision keep cross-validated false alarms at or under 6 % with recall at or over 93 %.
 /// </summary>
 public sealed class CrisisCalibration(ITestOutputHelper output)
 {
@@ -42,10 +42,11 @@ public sealed class CrisisCalibration(ITestOutputHelper output)
         bool Shipped((bool Emergency, bool Rules, double P) r) => r.P >= (r.Rules ? CrisisDetector.ConfirmThreshold : CrisisDetector.ClassifierThreshold);
         output.WriteLine(FormattableString.Invariant($"shipped rule: recall {Recall(Shipped):F3}, false alarms {Alarms(Shipped):F3}"));
         // Floors at what is met (the examples include deliberately hard ones; the independent sets in tests/data are the headline figure).
-        Assert.True(Alarms(Shipped) <= 0.055, $"false alarms {Alarms(Shipped):F3}");
-        Assert.True(Recall(Shipped) >= 0.925, $"recall {Recall(Shipped):F3}");
-        // The whole decision (2026-12-04: recall 0.926, false alarms 0.050).
-        Assert.True(decidedAlarms <= 0.051, $"whole decision: false alarms {decidedAlarms:F3}");
-        Assert.True(decidedRecall >= 0.925, $"whole decision: recall {decidedRecall:F3}");
+        Assert.True(Alarms(Shipped) <= 0.06, $"false alarms {Alarms(Shipped):F3}");
+        Assert.True(Recall(Shipped) >= 0.93, $"recall {Recall(Shipped):F3}");
+        // The whole decision (2026-12-04, with the matters' danger-like wordings kept out below 0.6: recall 0.932, false alarms 0.055;
+        // the independent sets in tests/data, the headline, lost no recall and gained no false alarm by it).
+        Assert.True(decidedAlarms <= 0.056, $"whole decision: false alarms {decidedAlarms:F3}");
+        Assert.True(decidedRecall >= 0.93, $"whole decision: recall {decidedRecall:F3}");
     }
 }
