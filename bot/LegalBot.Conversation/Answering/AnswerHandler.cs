@@ -40,6 +40,16 @@ public sealed class AnswerHandler(AnswerComposer composer, IConversationStore st
         var result = RouteAffinity.Prefer(await turn.Knowledge.Retriever.SearchAsync(turn.Text, new RetrievalOptions(SearchDepth, filter, followUp ? state.LastQuestion : null),
             cancellationToken).ConfigureAwait(false), turn.TextRoute?.Route ?? (followUp ? state.LastRoute : null));
         var confident = result.Confidence >= options.ConfidenceThreshold;
+        // A short message that finds nothing on its own, or only daily life, a turn after a question: read it in that
+        // question's context, and it is a follow-up if that context makes it confident ("能赔多少", "假一赔三吗").
+        if (!followUp && !emergency && turn.TextRoute is null && FollowUpDetector.MayLeanOn(turn.Normalized, state.LastQuestion)
+            && (!confident || turn.Knowledge.Scope.IsEveryday(turn.Text)))
+        {
+            var leaned = RouteAffinity.Prefer(await turn.Knowledge.Retriever.SearchAsync(turn.Text, new RetrievalOptions(SearchDepth, filter, state.LastQuestion),
+                cancellationToken).ConfigureAwait(false), state.LastRoute);
+            if (leaned.Confidence >= options.ConfidenceThreshold)
+                (result, confident, followUp, question) = (leaned, true, true, state.LastQuestion + " " + turn.Text);
+        }
         if (followUp && !confident && state.LastDocumentId is { } lastDocument
             && await WithinLastDocumentAsync(turn, question, lastDocument, cancellationToken).ConfigureAwait(false) is { } stayed)
             (result, confident) = (stayed, true);
