@@ -54,5 +54,10 @@ echo "service: $service_dll; store: $store; load average before: $(cut -d' ' -f1
 echo "machine: $(nproc) cores, $(grep MemTotal /proc/meminfo | awk '{print int($2/1024/1024)}') GiB; knowledge: $(curl -s http://127.0.0.1:$port/healthz)"
 # Warm-up (JIT, caches), then the measured run.
 QUESTIONS="$work/questions.txt" wrk -t2 -c8 -d5s -s tests/bench/messages.lua "http://127.0.0.1:$port" >/dev/null
-QUESTIONS="$work/questions.txt" wrk -t2 -c"$connections" -d"${seconds}s" --latency -s tests/bench/messages.lua "http://127.0.0.1:$port"
+# The service's CPU time per answer (user + system, from /proc) is what other work on a shared machine disturbs least.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+cpu_before=$(cpu_ticks)
+QUESTIONS="$work/questions.txt" wrk -t2 -c"$connections" -d"${seconds}s" --latency -s tests/bench/messages.lua "http://127.0.0.1:$port" | tee "$work/wrk.txt"
+requests=$(sed -n 's/^answers\/s: [0-9]* (\([0-9]*\) requests.*/\1/p' "$work/wrk.txt")
+echo "service CPU per answer: $(awk -v t=$(( $(cpu_ticks) - cpu_before )) -v hz="$(getconf CLK_TCK)" -v n="${requests:-0}" 'BEGIN { printf "%.3f ms", (n > 0 ? t * 1000 / hz / n : 0) }')"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
