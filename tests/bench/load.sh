@@ -33,7 +33,8 @@ import sys
 names = {"host": "host", "server": "host", "port": "port", "username": "user", "user id": "user", "userid": "user",
          "password": "password", "database": "dbname", "db": "dbname"}
 pairs = [[x.strip() for x in p.split("=", 1)] for p in sys.argv[1].split(";") if "=" in p]
-print(" ".join(f"{names[k.lower()]}='{v}'" for k, v in pairs if k.lower() in names))
+quote = lambda v: "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'"
+print(" ".join(f"{names[k.lower()]}={quote(v)}" for k, v in pairs if k.lower() in names))
 print(";".join(f"{k}={v}" for k, v in pairs if k.lower() not in ("database", "db")) + ";Database=" + sys.argv[2])
 PY
   )
