@@ -9,12 +9,23 @@ public static class Postgres
     /// parsed and planned by the server on each call; an explicit <c>Max Auto Prepare</c> in the connection string wins.</summary>
     public const int AutoPrepared = 64;
 
+    /// <remarks>A pooled connection is not reset when it returns (<c>No Reset On Close</c>, unless the connection string
+    /// says otherwise): with prepared statements kept, Npgsql's reset is seven statements (RESET ALL, UNLISTEN *,
+    /// pg_advisory_unlock_all(), …) sent ahead of the next command, one batch per statement these stores run, and it
+    /// undoes nothing they do: they set no session state, listen to nothing and take only transaction-scoped advisory locks.
+    /// A transaction left open is still rolled back when its connection returns.</remarks>
     public static NpgsqlDataSource DataSource(string connectionString)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = AutoPrepared;
+        if (!Sets(connectionString, "noresetonclose")) builder.ConnectionStringBuilder.NoResetOnClose = true;
         return builder.Build();
     }
+
+    /// <summary>Whether the connection string names the keyword (compared without spaces or case).</summary>
+    private static bool Sets(string connectionString, string keyword) =>
+        new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Any(k => string.Equals(k.Replace(" ", "", StringComparison.Ordinal), keyword, StringComparison.OrdinalIgnoreCase));
 
     public static NpgsqlCommand Command(NpgsqlConnection c, string sql, params (string Name, object Value)[] parameters)
     {
