@@ -52,9 +52,10 @@ public sealed class CrisisStabilityTests(ITestOutputHelper output)
         var newAlarms = others.Count(q => !before.Assess(q).IsEmergency && after.Assess(q).IsEmergency);
         var goneAlarms = others.Count(q => before.Assess(q).IsEmergency && !after.Assess(q).IsEmergency);
         output.WriteLine($"{ExtraWordings.Length} wordings added: emergencies {emergencies.Count} (lost {lost}, gained {gained}), non-emergencies {others.Count} (new alarms {newAlarms}, gone {goneAlarms})");
-        // Changed by new examples, the model may move at the margin; it must not lose an emergency the folder's model caught.
+        // It must not lose an emergency the folder's model caught, and may move at most one decision at the margin. (Trained in a
+        // seeded shuffle over all wordings, as before 2026-12-06, the same 40 wordings moved three: an emergency gained, two new alarms.)
         Assert.Equal(0, lost);
-        Assert.True(newAlarms <= 2, $"{newAlarms} new false alarms");
+        Assert.True(lost + gained + newAlarms + goneAlarms <= 1, $"{lost + gained + newAlarms + goneAlarms} decisions moved");
         Assert.True(after.OrdinaryTaught - before.OrdinaryTaught <= ExtraWordings.Length);
     }
 }
