@@ -87,7 +87,7 @@ public sealed class CrisisDetectionTests(ITestOutputHelper output)
     [InlineData("emergency-4.jsonl", "non-emergency-4.jsonl", 0, 1, 0, 6)]
     [InlineData("emergency-5.jsonl", "non-emergency-5.jsonl", 0, 1, 0, 0)]
     // The sixth sets (111 emergencies, 365 non-emergencies), written before the 2026-12-04 change: first run 0 / 2 missed, 4 / 10 alarms.
-    [InlineData("emergency-6.jsonl", "non-emergency-6.jsonl", 0, 2, 4, 10)]
+    [InlineData("emergency-6.jsonl", "non-emergency-6.jsonl", 0, 2, 3, 10)]
     public void A_fourth_set_written_blind(string emergencyFile, string otherFile, int devMissed, int holdoutMissed, int devAlarms, int holdoutAlarms)
     {
         var emergencies = Load(emergencyFile);
@@ -106,11 +106,13 @@ public sealed class CrisisDetectionTests(ITestOutputHelper output)
 
     /// <summary>
     /// Citizens' story questions (no emergency among them): the emergency line shown on them is a false alarm. Before the
-    /// 2026-12-04 change: citizen-dev 5 / 10 (dev / holdout), citizen-3 9 / 8.
+    /// 2026-12-04 change: citizen-dev 5 / 10 (dev / holdout), citizen-3 9 / 8; after it 4 / 7 and 5 / 8. With the model trained in
+    /// content order on a fixed sample of wordings and the veto of stories near a matter's wording (2026-12-06): 3 / 6 and 6 / 7
+    /// (two citizen-3 dev stories sit at the 0.45 threshold, p 0.45 and 0.46, and moved over it with the new training order).
     /// </summary>
     [Theory]
-    [InlineData("citizen-dev.jsonl", 4, 7)]
-    [InlineData("citizen-3.jsonl", 5, 8)]
+    [InlineData("citizen-dev.jsonl", 3, 6)]
+    [InlineData("citizen-3.jsonl", 6, 7)]
     public void Stories_are_answered_not_alarmed(string file, int devAlarms, int holdoutAlarms)
     {
         var alarms = Load(file).Select(q => (q, a: Detector.Assess(q.Question))).Where(x => x.a.IsEmergency).ToList();

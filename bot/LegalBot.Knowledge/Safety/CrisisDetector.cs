@@ -56,11 +56,26 @@ public sealed class CrisisDetector
     private enum Marker { NowStrong, NowWeak, Past, Hypothetical, Handled }
 
     private readonly NgramClassifier? _classifier;
+    private readonly NearestText? _ordinary;
+    private readonly NearestText? _positives;
 
-    // Unreviewed for danger, the matters' wordings count less than a hand-labelled example, and all together as at most
-    // OrdinaryBudget examples: a folder that grows by a hundred matters must not shift the model away from danger.
-    private const double OrdinaryWeight = 0.3;
+    /// <summary>
+    /// The model alone, in a message not told as now, that reads like one of the matters' own wordings (a citizen's story told
+    /// to ask about the law) and like none of the hand-labelled emergencies: a story, not an alarm. Monotone in the folder: a
+    /// wording can only silence the model's guess, never a rule, and never a message close to a known emergency.
+    /// </summary>
+    public const double OrdinaryNear = 0.33;
+    public const double EmergencyFar = 0.26;
+
+    // Unreviewed for danger, the matters' wordings count less than a hand-labelled example. At most OrdinarySample of them
+    // are taught, the ones with the lowest stable hash of their text: a wording's place in the sample depends on its own
+    // text only, so N added wordings change at most N of the taught ones (and the model is trained in content order, so
+    // the others keep their order), and the total ordinary weight stops growing with the folder.
+    public const int OrdinarySample = 6000;
+    // Together the taught wordings weigh as OrdinaryBudget hand-labelled examples (1400 / 6000 ≈ 0.23 each, what 1400 over the
+    // 6465 eligible wordings of 2026-12-04 gave): a folder that grows by a hundred matters must not shift the model away from danger.
     private const double OrdinaryBudget = 1400;
+    private const double OrdinaryWeight = OrdinaryBudget / OrdinarySample;
     // An ordinary wording the hand-labelled examples alone rate this likely danger reads like an emergency: not taught as safe.
     // (0.7 let new matters about injuries and collisions teach their emergency-like words as safe, and an emergency was missed.)
     private const double DangerLike = 0.6;
@@ -86,13 +101,29 @@ public sealed class CrisisDetector
         var ordinary = (ordinaryQuestions ?? [])
             .Select(q => (Example: Prepared(new LabelledText(q, false)), Rules: Signals(q).Found.Count))
             .Where(q => q.Rules == 0 && (labelledOnly is null || labelledOnly.Probability(q.Example.Text, Named(q.Example.Text)) < DangerLike))
+            .DistinctBy(q => q.Example.Text, StringComparer.Ordinal)
             .ToList();
-        var weight = Math.Min(OrdinaryWeight, OrdinaryBudget / Math.Max(1, ordinary.Count));
-        examples.AddRange(ordinary.Select(q => q.Example with { Weight = weight }));
-        _classifier = ordinary.Count == 0 ? labelledOnly : NgramClassifier.Train(examples, Named);
+        OrdinaryCandidates = ordinary.Count;
+        var eligible = ordinary;
+        ordinary = ordinary
+            .OrderBy(q => NgramClassifier.StableHash(q.Example.Text)).ThenBy(q => q.Example.Text, StringComparer.Ordinal)
+            .Take(OrdinarySample)
+            .ToList();
+        OrdinaryTaught = ordinary.Count;
+        // Every eligible wording (not just the sample) may veto: more wordings can only silence more stories, never raise an alarm.
+        _ordinary = new NearestText(eligible.Select(q => q.Example.Text));
+        _positives = new NearestText(examples.Where(e => e.Positive).Select(e => e.Text));
+        examples.AddRange(ordinary.Select(q => q.Example with { Weight = OrdinaryWeight }));
+        _classifier = ordinary.Count == 0 ? labelledOnly : NgramClassifier.Train(examples, Named, contentOrder: true);
     }
 
     public CrisisLexicon Lexicon { get; }
+
+    /// <summary>How many of the matters' wordings the model was taught as safe (for calibration and staff checks).</summary>
+    public int OrdinaryTaught { get; }
+
+    /// <summary>How many distinct wordings were eligible (no rule fires, not danger-like to the hand-labelled model).</summary>
+    public int OrdinaryCandidates { get; }
 
     /// <summary>
     /// Danger now or not. With examples to learn from, the decision is the learned model's, which weighs the rules'
@@ -118,6 +149,9 @@ public sealed class CrisisDetector
         // figure of speech (笑死我了), as danger from its n-grams; when no word of the message names a danger to a person,
         // it is such a story and no alarm.
         if (found.Count == 0 && signals.PropertyOnly) return CrisisAssessment.None;
+        // The model alone on a story close to a matter's own wording and far from every hand-labelled emergency: a legal question.
+        if (found.Count == 0 && !signals.Immediate && _ordinary is not null && _positives is not null
+            && _ordinary.Similarity(signals.Text) >= OrdinaryNear && _positives.Similarity(signals.Text) < EmergencyFar) return CrisisAssessment.None;
         if (found.Count > 0) return new CrisisAssessment(found.Select(f => f.Category).ToList(), [.. found.Select(f => f.Evidence), FormattableString.Invariant($"p={p:F2}")]);
         // No rule says "now", but the model does: the danger words present still name the category, so the right number comes first.
         if (signals.Named is { } named) return new CrisisAssessment([named], [FormattableString.Invariant($"learned p={p:F2}, {named.Id} words")]) { LearnedOnly = true };
@@ -185,7 +219,7 @@ public sealed class CrisisDetector
     public string Explain(string message)
     {
         var s = Signals(message);
-        return $"framed={s.Framed} immediate={s.Immediate} named={s.Named?.Id ?? "-"} property-only={s.PropertyOnly}";
+        return FormattableString.Invariant($"framed={s.Framed} immediate={s.Immediate} named={s.Named?.Id ?? "-"} property-only={s.PropertyOnly} ordinary={_ordinary?.Similarity(s.Text):F2} emergency={_positives?.Similarity(s.Text):F2}");
     }
 
     /// <summary>The learned opinion's probability for a message (for calibration and staff checks).</summary>

@@ -99,7 +99,7 @@ public sealed class ScopeModel
         var terms = headings.Where(h => h.Length >= 2).Order(StringComparer.Ordinal).ToList();
         examples.AddRange(terms.Select(t => new LabelledText(t, true)));
         examples.AddRange(terms.Select((t, i) => new LabelledText(i % 2 == 0 ? "什么是" + t : t + "是什么", true)));
-        return (new ScopeModel(NgramClassifier.Train(examples), wordings), problems);
+        return (new ScopeModel(NgramClassifier.Train(examples, contentOrder: true), wordings), problems);
     }
 
     private static string ReadDefault()

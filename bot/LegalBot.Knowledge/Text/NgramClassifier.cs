@@ -25,7 +25,10 @@ public sealed class NgramClassifier
 
     /// <summary>Trains on the examples; null when there are too few of either kind to learn from.</summary>
     /// <param name="signals">Extra named features of a message (which rules fired, which time words it has), learned alongside its n-grams.</param>
-    public static NgramClassifier? Train(IReadOnlyList<LabelledText> examples, Func<string, IEnumerable<string>>? signals = null)
+    /// <param name="contentOrder">Visit the examples in an order given by their own text (a stable hash per epoch) rather than a
+    /// seeded shuffle: one added example then only takes its place among the others, instead of reshuffling every step of the
+    /// training, so a model trained on a growing folder moves only as much as the new examples move it.</param>
+    public static NgramClassifier? Train(IReadOnlyList<LabelledText> examples, Func<string, IEnumerable<string>>? signals = null, bool contentOrder = false)
     {
         if (examples.Count(e => e.Positive) < 20 || examples.Count(e => !e.Positive) < 20) return null;
         var data = examples.Select(e => (Features(e.Text, signals?.Invoke(e.Text)), e.Positive ? 1.0 : 0.0, e.Weight)).ToArray();
@@ -35,7 +38,12 @@ public sealed class NgramClassifier
         var random = new Random(20261202);
         for (var epoch = 0; epoch < Epochs; epoch++)
         {
-            random.Shuffle(order);
+            if (contentOrder)
+            {
+                var salt = "\u0002" + epoch.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                order = order.OrderBy(i => StableHash(examples[i].Text + salt)).ThenBy(i => i).ToArray();
+            }
+            else random.Shuffle(order);
             var rate = Rate / (1 + epoch * 0.5);
             foreach (var i in order)
             {
@@ -82,6 +90,14 @@ public sealed class NgramClassifier
         foreach (var signal in (signals ?? []).Distinct(StringComparer.Ordinal))
             features.Add((Bucket(("\u0001" + signal).AsSpan()), 1.0));
         return features.ToArray();
+    }
+
+    /// <summary>A 32-bit FNV-1a hash of a text, the same on every run and platform (for deterministic sampling and ordering).</summary>
+    public static uint StableHash(ReadOnlySpan<char> text)
+    {
+        var hash = 2166136261u;
+        foreach (var c in text) hash = (hash ^ c) * 16777619u;
+        return hash;
     }
 
     // FNV-1a over the UTF-16 code units: stable across runs and platforms (string.GetHashCode is randomised).
