@@ -51,6 +51,7 @@ public sealed class FollowUpTests : IAsyncLifetime
     [Theory]
     [InlineData("网上买的羽绒服是假的，商家不给退", "能赔多少", "消费者权益保护法")]
     [InlineData("网上买的羽绒服是假的，商家不给退", "假一赔三吗", "消费者权益保护法")]
+    [InlineData("网上买的羽绒服是假的，商家不给退", "要多长时间内起诉", "第一百八十八条")]
     [InlineData("老板拖了我三个月工资不给", "能告他吗", "劳动")]
     public async Task A_question_about_the_remedy_stays_with_the_law_of_the_problem(string question, string followUp, string law)
     {
