@@ -46,14 +46,10 @@ public sealed class AnswerHandler(AnswerComposer composer, IConversationStore st
 
         if (emergency)
         {
-            // The legal help that fits, after the numbers: what was asked, else the emergency's own legal question.
-            if (!confident && turn.Crisis.Categories.Select(c => c.LegalQuestion).FirstOrDefault(q => q is not null) is { } legal)
-            {
-                result = await turn.Knowledge.Retriever.SearchAsync(legal, new RetrievalOptions(SearchDepth, Answerable), cancellationToken).ConfigureAwait(false);
-                confident = result.Confidence >= options.ConfidenceThreshold;
-            }
-            if (confident)
-                turn.Replies.Add(await composer.ComposeAsync(turn.Message, turn.Knowledge, question, Routes.Emergency, result, result.Confidence,
+            // The legal help that fits, after the numbers: what was asked if it is about the emergency, else the emergency's own legal question.
+            if (await EmergencyLegalHelp.ChooseAsync(turn.Knowledge.Retriever, turn.Text, result, turn.Crisis.Categories, Answerable, options.ConfidenceThreshold,
+                    cancellationToken).ConfigureAwait(false) is { } help)
+                turn.Replies.Add(await composer.ComposeAsync(turn.Message, turn.Knowledge, question, Routes.Emergency, help, help.Confidence,
                     SafetyTexts.LegalFollows, cancellationToken).ConfigureAwait(false));
             return true;
         }
