@@ -69,7 +69,8 @@ public sealed class AnswerHandler(AnswerComposer composer, IConversationStore st
             : best?.Document.Kind == DocumentKind.Matter && confident ? MatterRouting.Of(best.Document).Route
             : RouteClassifier.FromRetrieval(best?.Document, confident).Route);
 
-        if (!confident)
+        // The route stands (the matter's service fits the problem), but an article nothing vouches for is not given.
+        if (!confident || !followUp && MatterSupport.IsUnsupported(result))
         {
             turn.Replies.Add(NotSure(route, result));
             await store.LogUnansweredAsync(new UnansweredQuestion(turn.Message.ConversationId, turn.Message.Channel, turn.Text, result.Confidence,
