@@ -53,7 +53,7 @@ public class ConversationQualityTests
         Assert.True(m.GetProperty("route_accuracy").GetDouble() >= route, m.ToString());
     }
 
-    private static void CopyTree(string from, string to)
+    internal static void CopyTree(string from, string to)
     {
         foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
         {

@@ -42,7 +42,7 @@ internal static class ConversationEval
                 if (LegalBot.Conversation.Answering.Clarification.Candidates(search, 0, int.MaxValue) is { Count: > 1 } rivals)
                 {
                     var qb = QueryCoverage.Bigrams(search.Query.Core);
-                    await verbose.WriteLineAsync(FormattableString.Invariant($"  rivals cov={QueryCoverage.Of(search.Query, rivals[0], search.Attested, 3):F3},{QueryCoverage.Of(search.Query, rivals[1], search.Attested, 3):F3} dice={QueryCoverage.BestVariantMatch(qb, rivals[0], true):F3},{QueryCoverage.BestVariantMatch(qb, rivals[1], true):F3} legal={QueryCoverage.Of(search.Query, rivals[0], search.Attested, 3, false):F3},{QueryCoverage.Of(search.Query, rivals[1], search.Attested, 3, false):F3}")).ConfigureAwait(false);
+                    await verbose.WriteLineAsync(FormattableString.Invariant($"  rivals cov={QueryCoverage.Of(search.Query, rivals[0], search.Attested, 3):F3},{QueryCoverage.Of(search.Query, rivals[1], search.Attested, 3):F3} dice={QueryCoverage.BestVariantMatch(qb, rivals[0]):F3},{QueryCoverage.BestVariantMatch(qb, rivals[1]):F3} legal={QueryCoverage.Of(search.Query, rivals[0], search.Attested, 3, false):F3},{QueryCoverage.Of(search.Query, rivals[1], search.Attested, 3, false):F3}")).ConfigureAwait(false);
                 }
                 // The candidates behind the reply, to see why a wrong one won (gold marked *).
                 var goldKeys = (q.Gold ?? []).Select(g => Evaluation.Key(g.Law, g.Article)).ToHashSet();

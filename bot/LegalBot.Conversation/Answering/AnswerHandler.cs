@@ -56,14 +56,10 @@ public sealed class AnswerHandler(AnswerComposer composer, IConversationStore st
 
         if (emergency)
         {
-            // The legal help that fits, after the numbers: what was asked, else the emergency's own legal question.
-            if (!confident && turn.Crisis.Categories.Select(c => c.LegalQuestion).FirstOrDefault(q => q is not null) is { } legal)
-            {
-                result = await turn.Knowledge.Retriever.SearchAsync(legal, new RetrievalOptions(SearchDepth, Answerable), cancellationToken).ConfigureAwait(false);
-                confident = result.Confidence >= options.ConfidenceThreshold;
-            }
-            if (confident)
-                turn.Replies.Add(await composer.ComposeAsync(turn.Message, turn.Knowledge, question, Routes.Emergency, result, result.Confidence,
+            // The legal help that fits, after the numbers: what was asked if it is about the emergency, else the emergency's own legal question.
+            if (await EmergencyLegalHelp.ChooseAsync(turn.Knowledge.Retriever, turn.Text, result, turn.Crisis.Categories, Answerable, options.ConfidenceThreshold,
+                    cancellationToken).ConfigureAwait(false) is { } help)
+                turn.Replies.Add(await composer.ComposeAsync(turn.Message, turn.Knowledge, question, Routes.Emergency, help, help.Confidence,
                     SafetyTexts.LegalFollows, cancellationToken).ConfigureAwait(false));
             return true;
         }
@@ -83,7 +79,8 @@ public sealed class AnswerHandler(AnswerComposer composer, IConversationStore st
             : best?.Document.Kind == DocumentKind.Matter && confident ? MatterRouting.Of(best.Document).Route
             : RouteClassifier.FromRetrieval(best?.Document, confident).Route);
 
-        if (!confident)
+        // The route stands (the matter's service fits the problem), but an article nothing vouches for is not given.
+        if (!confident || !followUp && MatterSupport.IsUnsupported(result))
         {
             turn.Replies.Add(NotSure(route, result));
             await store.LogUnansweredAsync(new UnansweredQuestion(turn.Message.ConversationId, turn.Message.Channel, turn.Text, result.Confidence,

@@ -142,7 +142,7 @@ public sealed class KnowledgeRetriever(IKnowledgeIndex index, QueryAnalyzer anal
                 var score = w <= 0 ? h.Score : h.Score * (1 - w + w * QueryCoverage.Of(query, h, attested));
                 // A matter one of whose wordings says nearly what the citizen said is the one meant, even when another
                 // matter's pooled wordings share as many words.
-                if (v > 0 && h.Chunk.QuestionVariants.Count > 0) score *= 1 + v * QueryCoverage.BestVariantMatch(queryBigrams, h, Analyzer.Weights.TitleWording > 0);
+                if (v > 0 && h.Chunk.QuestionVariants.Count > 0) score *= 1 + v * QueryCoverage.BestVariantMatch(queryBigrams, h);
                 return h with { Score = score };
             })
             .ToList();

@@ -7,10 +7,9 @@ namespace LegalBot.Knowledge.Search;
 /// <param name="Coverage">Weight of query coverage when re-ranking the top candidates (0 = off).</param>
 /// <param name="Context">Weight of conversation context (a follow-up's previous question) relative to the question itself.</param>
 /// <param name="Variant">How much a matter's single closest wording (bigram Dice with the question) lifts its score.</param>
-/// <param name="TitleWording">1 = a matter's title counts as one of its wordings for <see cref="Variant"/>; 0 = only its listed wordings.</param>
 /// <param name="Agreement">How much a matter is lifted when the statute search agrees: its governing articles rank among the candidates.</param>
 public sealed record QueryWeights(float Bigram = 1.0f, float Unigram = 0.35f, float Expansion = 0.7f, float Coverage = 0.3f, float Context = 0.4f, float Variant = 0.5f,
-    float TitleWording = 0f, float Agreement = 0.15f)
+    float Agreement = 0.15f)
 {
     public static QueryWeights Default { get; } = new();
 }

@@ -84,16 +84,13 @@ public static partial class QueryCoverage
         return best;
     }
 
-    /// <summary>
-    /// Bigram Dice coefficient between the question and the closest of a chunk's question wordings (0–1). With
-    /// <paramref name="title"/>, a matter's title is one of its wordings: it is the problem stated the way citizens ask it.
-    /// </summary>
-    public static double BestVariantMatch(IReadOnlySet<string> questionBigrams, ChunkHit hit, bool title = false)
+    /// <summary>Bigram Dice coefficient between the question and the closest of a chunk's question wordings (0–1).</summary>
+    public static double BestVariantMatch(IReadOnlySet<string> questionBigrams, ChunkHit hit)
     {
         if (questionBigrams.Count == 0) return 0;
         var best = 0.0;
         var variants = VariantBigrams.GetValue(hit.Chunk, c => c.QuestionVariants.Select(v => Bigrams(StopPhrases.Remove(TextNormalizer.Normalize(v)))).ToArray());
-        foreach (var variant in title && hit.Document.Kind == DocumentKind.Matter ? [TitleBigrams.GetValue(hit.Document, d => Bigrams(StopPhrases.Remove(TextNormalizer.Normalize(d.Title)))), .. variants] : variants)
+        foreach (var variant in variants)
         {
             if (variant.Count == 0) continue;
             var shared = variant.Count(questionBigrams.Contains);
@@ -103,7 +100,6 @@ public static partial class QueryCoverage
     }
 
     private static readonly ConditionalWeakTable<KnowledgeChunk, HashSet<string>[]> VariantBigrams = [];
-    private static readonly ConditionalWeakTable<DocumentInfo, HashSet<string>> TitleBigrams = [];
 
     [System.Text.RegularExpressions.GeneratedRegex(@"[。？！?!；;\n，,]")]
     private static partial System.Text.RegularExpressions.Regex ClauseSplit();
