@@ -134,6 +134,19 @@ public class SynonymTableTests
         Assert.Empty(table.Expand("你好"));
     }
 
+    /// <summary>A story tells the words apart ("狗把邻居小孩咬了"): parts joined by + match within one clause, in any order.</summary>
+    [Fact]
+    public void Parts_joined_by_plus_match_within_one_clause()
+    {
+        var diagnostics = new List<Documents.KnowledgeDiagnostic>();
+        var table = SynonymTable.Parse("狗+咬 => 饲养的动物\n狗+ => 坏\n", "synonyms.txt", diagnostics);
+        Assert.Equal(["synonyms.txt:2: '狗+': each part joined by '+' needs a word of its own"], diagnostics.Select(d => d.ToString()));
+        Assert.Equal(["饲养的动物"], table.Expand(TextNormalizer.Normalize("我家狗把邻居小孩咬了，要赔多少")));
+        Assert.Equal(["饲养的动物"], table.Expand(TextNormalizer.Normalize("咬我的那条狗是谁家的")));
+        Assert.Empty(table.Expand(TextNormalizer.Normalize("我家养了条狗，蚊子咬得厉害")));
+        Assert.Equal("狗咬", Assert.Single(table.Match(TextNormalizer.Normalize("狗把他咬了"))).Phrase);
+    }
+
     [Fact]
     public void Reports_malformed_lines_with_line_numbers()
     {

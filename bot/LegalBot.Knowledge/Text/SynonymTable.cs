@@ -8,17 +8,24 @@ public sealed record SynonymRule(string Phrase, IReadOnlyList<string> Terms);
 /// <summary>
 /// Staff-editable colloquial → legal vocabulary (<c>knowledge/synonyms.txt</c>), applied to questions at
 /// query time. One rule per line: <c>打官司, 起诉别人 => 诉讼</c>; several terms on either side are
-/// comma-separated; <c>#</c> starts a comment.
+/// comma-separated; <c>#</c> starts a comment. A phrase of parts joined by <c>+</c> (<c>狗+咬</c>) matches when every
+/// part occurs in one clause of the question, in any order: citizens tell a story around the words
+/// ("我家狗把邻居小孩咬了"), so the contiguous phrase (狗咬) rarely occurs.
 /// </summary>
 public sealed class SynonymTable
 {
     public static SynonymTable Empty { get; } = new([]);
 
     private readonly (string Phrase, string[] Terms)[] _rules;
+    private readonly (string[] Parts, string[] Terms)[] _together;
 
-    private SynonymTable((string Phrase, string[] Terms)[] rules) => _rules = rules;
+    private SynonymTable((string Phrase, string[] Terms)[] rules, (string[] Parts, string[] Terms)[]? together = null) =>
+        (_rules, _together) = (rules, together ?? []);
 
-    public int Count => _rules.Length;
+    public int Count => _rules.Length + _together.Length;
+
+    /// <summary>What joins the parts of a phrase that matches within a clause.</summary>
+    public const char Together = '+';
 
     /// <summary>A synonym table is a few hundred lines; anything near this is a mistake.</summary>
     public const long MaxFileBytes = 1024 * 1024;
@@ -27,6 +34,7 @@ public sealed class SynonymTable
     public static SynonymTable Parse(string text, string path, List<KnowledgeDiagnostic> diagnostics)
     {
         var rules = new List<(string, string[])>();
+        var together = new List<(string[], string[])>();
         var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
         for (var i = 0; i < lines.Length; i++)
         {
@@ -41,17 +49,28 @@ public sealed class SynonymTable
                 diagnostics.Add(new(path, i + 1, "expected '口语说法 => 法律用语'"));
                 continue;
             }
-            var phrases = Split(line[..arrow]);
+            var phrases = Sides(line[..arrow]);
             var terms = Split(line[(arrow + 2)..]);
             if (phrases.Length == 0 || terms.Length == 0)
             {
                 diagnostics.Add(new(path, i + 1, "both sides of '=>' need at least one word"));
                 continue;
             }
-            foreach (var p in phrases) rules.Add((p, terms));
+            foreach (var p in phrases)
+            {
+                if (p.IndexOf(Together) < 0 && p.IndexOf('＋') < 0)
+                {
+                    if (TextNormalizer.Normalize(p) is { Length: > 0 } phrase) rules.Add((phrase, terms));
+                    continue;
+                }
+                var parts = p.Split([Together, '＋'], StringSplitOptions.TrimEntries).Select(TextNormalizer.Normalize).ToArray();
+                if (parts.Length < 2 || parts.Any(x => x.Length == 0 || x.Contains(' ', StringComparison.Ordinal)))
+                    diagnostics.Add(new(path, i + 1, $"'{p}': each part joined by '+' needs a word of its own"));
+                else together.Add((parts, terms));
+            }
         }
         // Longest phrases first so that 老板不给工资 is found before 工资.
-        return new SynonymTable(rules.OrderByDescending(r => r.Item1.Length).ThenBy(r => r.Item1, StringComparer.Ordinal).ToArray());
+        return new SynonymTable(rules.OrderByDescending(r => r.Item1.Length).ThenBy(r => r.Item1, StringComparer.Ordinal).ToArray(), together.ToArray());
     }
 
     /// <summary>Loads a synonym file; a missing file is an empty table.</summary>
@@ -83,10 +102,21 @@ public sealed class SynonymTable
         {
             if (normalizedQuestion.Contains(phrase, StringComparison.Ordinal)) (result ??= []).Add(new SynonymRule(phrase, terms));
         }
+        if (_together.Length > 0)
+        {
+            // The normaliser turns punctuation into spaces: a clause is what lies between them.
+            var clauses = normalizedQuestion.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            foreach (var (parts, terms) in _together)
+            {
+                // The phrase reported is the parts side by side: as coverage evidence it counts only if the question says it so.
+                if (clauses.Any(c => parts.All(p => c.Contains(p, StringComparison.Ordinal)))) (result ??= []).Add(new SynonymRule(string.Concat(parts), terms));
+            }
+        }
         return result ?? (IReadOnlyList<SynonymRule>)[];
     }
 
-    private static string[] Split(string side) =>
-        side.Split([',', '，', '、', ';', '；'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(TextNormalizer.Normalize).Where(s => s.Length > 0).ToArray();
+    private static string[] Sides(string side) =>
+        side.Split([',', '，', '、', ';', '；'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static string[] Split(string side) => Sides(side).Select(TextNormalizer.Normalize).Where(s => s.Length > 0).ToArray();
 }
