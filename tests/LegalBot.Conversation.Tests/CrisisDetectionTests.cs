@@ -158,6 +158,10 @@ public sealed class CrisisDetectionTests(ITestOutputHelper output)
     [InlineData("他说要跳楼", "self-harm")]
     [InlineData("厨房一股煤气味", "gas")]
     [InlineData("老婆生孩子羊水破了，车还没来", "medical")]
+    // Family member + harm + now names domestic violence first, so its safety step (妇联, 告诫书, 人身安全保护令) is the one shown.
+    [InlineData("我老公刚才又动手打我了", "domestic-violence")]
+    [InlineData("他又喝多了在打我", "domestic-violence")]
+    [InlineData("婆婆和老公一起打我，我躲在厕所里", "domestic-violence")]
     public void Emergencies(string message, string category) => Assert.Equal(category, Detector.Assess(message).Categories[0].Id);
 
     /// <summary>Single short messages, as the held-out set has them: each must be an emergency on its own.</summary>
@@ -185,5 +189,7 @@ public sealed class CrisisDetectionTests(ITestOutputHelper output)
     [InlineData("包工头卷了我们的工钱跑了，现在找谁要")]
     [InlineData("有人在快手上发视频说我家饭店用地沟油，全是造谣")]
     [InlineData("笑死我了，我妈刚学会用微信发语音")]
+    // A time word between a pattern's parts governs it: past, not now.
+    [InlineData("老公去年打过我，现在能离婚吗")]
     public void Not_emergencies(string message) => Assert.False(Detector.Assess(message).IsEmergency, Detector.Assess(message).ToString());
 }

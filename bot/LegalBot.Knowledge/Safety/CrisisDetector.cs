@@ -349,8 +349,9 @@ public sealed class CrisisDetector
         (int Start, int End, Marker Kind)? before = null;
         foreach (var m in markers)
         {
-            // A marker may run into the word ("刚刚被" + "被性侵"): what starts before it governs it.
-            if (m.Start >= at || m.End > at + length || m.Start < sentenceStart) continue;
+            // A marker may run into the word ("刚刚被" + "被性侵"): what starts before it governs it. One between a pattern's
+            // parts governs it too ("老公刚才又动手打我", "老公去年打过我"): the time word nearest the end of the match wins.
+            if (m.End > at + length || m.Start < sentenceStart || m.Start >= at && m.End >= at + length) continue;
             if (m.Kind == Marker.NowWeak && m.Start < clauseStart) continue;
             if (before is null || m.End > before.Value.End) before = m;
         }
