@@ -170,6 +170,13 @@ public sealed class CrisisDetectionTests(ITestOutputHelper output)
     [InlineData("我不想活了，网贷天天催我还钱，他们找我要钱", "self-harm")]
     public void Emergencies(string message, string category) => Assert.Equal(category, Detector.Assess(message).Categories[0].Id);
 
+    /// <summary>A family member doing something with 打 or 动手 that hurts no one is no domestic violence (the rules name no danger).</summary>
+    [Theory]
+    [InlineData("我妈正在打毛衣")]
+    [InlineData("儿子正在打篮球")]
+    [InlineData("老公刚刚动手术出来")]
+    public void Family_words_without_a_person_hurt_name_no_rule(string message) => Assert.False(Detector.RulesSay(message), Detector.Assess(message).ToString());
+
     /// <summary>Single short messages, as the held-out set has them: each must be an emergency on its own.</summary>
     [Theory]
     [InlineData("救命")]
