@@ -47,7 +47,8 @@ public sealed class CrisisCalibration(ITestOutputHelper output)
         // The whole decision (2026-12-04, with the matters' danger-like wordings kept out below 0.6: recall 0.932, false alarms 0.055;
         // the independent sets in tests/data, the headline, lost no recall and gained no false alarm by it).
         // 2026-12-06, in content order on a fixed sample, with the veto of stories near a matter's wording: recall 0.931, false alarms 0.051.
-        Assert.True(decidedAlarms <= 0.052, $"whole decision: false alarms {decidedAlarms:F3}");
+        // 2026-12-06 (crisis2), with a claim after the event (赔, 要钱, 起诉) a consultation when nothing is told as now, and family members naming domestic violence: recall 0.930, false alarms 0.050.
+        Assert.True(decidedAlarms <= 0.051, $"whole decision: false alarms {decidedAlarms:F3}");
         Assert.True(decidedRecall >= 0.93, $"whole decision: recall {decidedRecall:F3}");
     }
 }

@@ -87,7 +87,8 @@ public sealed class CrisisDetectionTests(ITestOutputHelper output)
     [InlineData("emergency-4.jsonl", "non-emergency-4.jsonl", 0, 1, 0, 6)]
     [InlineData("emergency-5.jsonl", "non-emergency-5.jsonl", 0, 1, 0, 0)]
     // The sixth sets (111 emergencies, 365 non-emergencies), written before the 2026-12-04 change: first run 0 / 2 missed, 4 / 10 alarms.
-    [InlineData("emergency-6.jsonl", "non-emergency-6.jsonl", 0, 2, 3, 10)]
+    // 2026-12-06 (claim after the event, time words between a pattern's parts): 2 / 9 alarms.
+    [InlineData("emergency-6.jsonl", "non-emergency-6.jsonl", 0, 2, 2, 9)]
     public void A_fourth_set_written_blind(string emergencyFile, string otherFile, int devMissed, int holdoutMissed, int devAlarms, int holdoutAlarms)
     {
         var emergencies = Load(emergencyFile);
@@ -111,8 +112,9 @@ public sealed class CrisisDetectionTests(ITestOutputHelper output)
     /// (two citizen-3 dev stories sit at the 0.45 threshold, p 0.45 and 0.46, and moved over it with the new training order).
     /// </summary>
     [Theory]
-    [InlineData("citizen-dev.jsonl", 3, 6)]
-    [InlineData("citizen-3.jsonl", 6, 7)]
+    // With a claim after the event (赔, 要钱) no longer danger when nothing is told as now (2026-12-06, crisis2): 2 / 5 and 4 / 7.
+    [InlineData("citizen-dev.jsonl", 2, 5)]
+    [InlineData("citizen-3.jsonl", 4, 7)]
     public void Stories_are_answered_not_alarmed(string file, int devAlarms, int holdoutAlarms)
     {
         var alarms = Load(file).Select(q => (q, a: Detector.Assess(q.Question))).Where(x => x.a.IsEmergency).ToList();
@@ -158,7 +160,22 @@ public sealed class CrisisDetectionTests(ITestOutputHelper output)
     [InlineData("他说要跳楼", "self-harm")]
     [InlineData("厨房一股煤气味", "gas")]
     [InlineData("老婆生孩子羊水破了，车还没来", "medical")]
+    // Family member + harm + now names domestic violence first, so its safety step (妇联, 告诫书, 人身安全保护令) is the one shown.
+    [InlineData("我老公刚才又动手打我了", "domestic-violence")]
+    [InlineData("他又喝多了在打我", "domestic-violence")]
+    [InlineData("婆婆和老公一起打我，我躲在厕所里", "domestic-violence")]
+    // A claim question after the harm does not hide a victim who is still in danger.
+    [InlineData("我刚撞了人，人躺在地上不动，要赔多少钱", "traffic")]
+    // Nor does it make a self-harm message a story (its words are danger whatever is asked after them).
+    [InlineData("我不想活了，网贷天天催我还钱，他们找我要钱", "self-harm")]
     public void Emergencies(string message, string category) => Assert.Equal(category, Detector.Assess(message).Categories[0].Id);
+
+    /// <summary>A family member doing something with 打 or 动手 that hurts no one is no domestic violence (the rules name no danger).</summary>
+    [Theory]
+    [InlineData("我妈正在打毛衣")]
+    [InlineData("儿子正在打篮球")]
+    [InlineData("老公刚刚动手术出来")]
+    public void Family_words_without_a_person_hurt_name_no_rule(string message) => Assert.False(Detector.RulesSay(message), Detector.Assess(message).ToString());
 
     /// <summary>Single short messages, as the held-out set has them: each must be an emergency on its own.</summary>
     [Theory]
@@ -185,5 +202,11 @@ public sealed class CrisisDetectionTests(ITestOutputHelper output)
     [InlineData("包工头卷了我们的工钱跑了，现在找谁要")]
     [InlineData("有人在快手上发视频说我家饭店用地沟油，全是造谣")]
     [InlineData("笑死我了，我妈刚学会用微信发语音")]
+    // A harm told to ask about a claim (赔, 要钱, 起诉) with nothing told as happening now: a consultation.
+    [InlineData("上个月他把我打了，能让他赔吗")]
+    [InlineData("去年被人砍伤住院花了两万，对方不赔")]
+    [InlineData("我开车撞了人，对方家属找我要赔偿")]
+    // A time word between a pattern's parts governs it: past, not now.
+    [InlineData("老公去年打过我，现在能离婚吗")]
     public void Not_emergencies(string message) => Assert.False(Detector.Assess(message).IsEmergency, Detector.Assess(message).ToString());
 }

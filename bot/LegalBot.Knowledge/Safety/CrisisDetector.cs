@@ -27,8 +27,10 @@ public sealed record CrisisAssessment(IReadOnlyList<CrisisCategory> Categories, 
 /// when the clause is not a legal question such as 算不算, 怎么赔), a companion word of its category in the same
 /// sentence (车祸 + 流血, 被车撞 + 跑了), or, where allowed, an intent word right before it (要跳楼, 想自杀).</item>
 /// </list>
-/// The governing time word is the nearest one before the word in its sentence, else the first after it in its
-/// clause, so "去年被打过，现在他又拿刀砍我" is danger and "前几天被打了现在还疼" is not. Pure: no I/O.
+/// The governing time word is the nearest one before the word in its sentence (or between a pattern's parts), else the
+/// first after it in its clause, so "去年被打过，现在他又拿刀砍我" is danger and "前几天被打了现在还疼" is not. A match
+/// followed by a claim (赔, 要钱, 起诉) with nothing told as happening now and no victim still in danger is a story
+/// told to ask about the law, except for self-harm, whose words are danger whatever is asked. Pure: no I/O.
 /// </summary>
 public sealed class CrisisDetector
 {
@@ -238,7 +240,8 @@ public sealed class CrisisDetector
         present = false;
         foreach (var pattern in category.Strong)
             foreach (var (at, end) in Matches(text, pattern))
-                if (!Suppressed(text, markers, at, end, out var governing) && !(category.TopicSuppresses && governing != Marker.NowStrong && AsksAboutLaw(text, markers, at)))
+                if (!Suppressed(text, markers, at, end, out var governing) && !(category.TopicSuppresses && governing != Marker.NowStrong && AsksAboutLaw(text, markers, at))
+                    && !(category.TopicSuppresses && governing != Marker.NowStrong && ClaimedAfter(text, markers, end)))
                 {
                     // 现在/今天 over a strong word outside a legal question ("现在他又拿刀砍我") is as present as 正在.
                     present = governing == Marker.NowStrong || governing == Marker.NowWeak && !ClauseHas(text, at, Lexicon.LegalFraming);
@@ -251,6 +254,7 @@ public sealed class CrisisDetector
             {
                 if (Suppressed(text, markers, at, end, out var governing)) continue;
                 if (category.TopicSuppresses && governing != Marker.NowStrong && AsksAboutLaw(text, markers, at)) continue;
+                if (category.TopicSuppresses && governing != Marker.NowStrong && ClaimedAfter(text, markers, end)) continue;
                 if (governing == Marker.NowStrong)
                 {
                     present = true;
@@ -312,6 +316,19 @@ public sealed class CrisisDetector
         return 0;
     }
 
+    /// <summary>
+    /// A harm told to ask about a claim: a claim word (赔, 要钱, 起诉, 违法吗) in a later clause than the match, and no
+    /// strong "now" word anywhere in the message that is not itself told as past ("开车送货的时候撞了人，家属找我要赔偿";
+    /// "被砍伤住院花了两万，对方不赔"). Danger now says 正在, 刚刚 or 救命; a claim after the event says it is over.
+    /// </summary>
+    private bool ClaimedAfter(string text, List<(int Start, int End, Marker Kind)> markers, int end)
+    {
+        if (markers.Any(m => m.Kind == Marker.NowStrong && !ToldAsPast(text, markers, m.Start))) return false;
+        if (Lexicon.StillCritical.Any(p => Matches(text, p).Any())) return false;
+        var clauseEnd = text.IndexOfAny([Clause, Sentence], end);
+        return clauseEnd >= 0 && Lexicon.Claim.Any(w => text.IndexOf(w, clauseEnd, StringComparison.Ordinal) >= 0);
+    }
+
     /// <summary>A sentence about a legal topic (判几年, 能告吗, 算不算) with no strong "now" word anywhere in it.</summary>
     private bool AsksAboutLaw(string text, List<(int Start, int End, Marker Kind)> markers, int at)
     {
@@ -349,8 +366,9 @@ public sealed class CrisisDetector
         (int Start, int End, Marker Kind)? before = null;
         foreach (var m in markers)
         {
-            // A marker may run into the word ("刚刚被" + "被性侵"): what starts before it governs it.
-            if (m.Start >= at || m.End > at + length || m.Start < sentenceStart) continue;
+            // A marker may run into the word ("刚刚被" + "被性侵"): what starts before it governs it. One between a pattern's
+            // parts governs it too ("老公刚才又动手打我", "老公去年打过我"): the time word nearest the end of the match wins.
+            if (m.End > at + length || m.Start < sentenceStart || m.Start >= at && m.End >= at + length) continue;
             if (m.Kind == Marker.NowWeak && m.Start < clauseStart) continue;
             if (before is null || m.End > before.Value.End) before = m;
         }

@@ -60,12 +60,16 @@ public sealed class CrisisLexicon
     public IReadOnlyList<string> Hypothetical { get; }
     public IReadOnlyList<string> Handled { get; }
     public IReadOnlyList<string> LegalFraming { get; }
+    /// <summary>A claim after the event (赔, 要钱, 起诉, 违法吗): what turns a told harm into a consultation about it.</summary>
+    public IReadOnlyList<string> Claim { get; }
     /// <summary>Wordings of a legal-topic question (判几年, 算…还是): patterns, so "…" works as in categories.</summary>
     public IReadOnlyList<CrisisPattern> LegalTopic { get; }
     /// <summary>Signs of danger to a person (a body or life hurt, fire, gas, poison, a child or elder missing, confinement, self-harm, a threat).</summary>
     public IReadOnlyList<CrisisPattern> DangerSigns { get; }
     /// <summary>What a consultation about money, property, reputation or privacy is about (工钱, 存款, 车被砸, 造谣, 摄像头).</summary>
     public IReadOnlyList<CrisisPattern> PropertyTopics { get; }
+    /// <summary>A victim's state that is danger whatever is asked after it (躺着不动, 血止不住): a claim question does not make it a story.</summary>
+    public IReadOnlyList<CrisisPattern> StillCritical { get; private init; } = [];
     public IReadOnlyList<string> Intent { get; }
     public IReadOnlyList<string> Excluded { get; }
 
@@ -98,14 +102,16 @@ public sealed class CrisisLexicon
         Hypothetical = Get("时间:假设");
         Handled = Get("已处理");
         LegalFraming = Get("法律问法");
+        Claim = Get("追责问法");
         Intent = Get("意图");
         Excluded = Get("不算");
     }
 
-    private static readonly string[] ListSections = ["时间:现在-强", "时间:现在-弱", "时间:过去", "时间:假设", "已处理", "法律问法", "法律话题", "意图", "不算", "危险信号", "财物话题"];
+    private static readonly string[] ListSections = ["时间:现在-强", "时间:现在-弱", "时间:过去", "时间:假设", "已处理", "法律问法", "追责问法", "法律话题", "意图", "不算", "危险信号", "财物话题", "仍危急"];
     private const string HomophoneSection = "同音";
     private const string DangerSection = "危险信号";
     private const string PropertySection = "财物话题";
+    private const string CriticalSection = "仍危急";
     private const string LegalTopicSection = "法律话题";
     private const string ConceptPrefix = "概念";
 
@@ -162,6 +168,7 @@ public sealed class CrisisLexicon
         var legalTopic = new List<CrisisPattern>();
         var dangerSigns = new List<CrisisPattern>();
         var propertyTopics = new List<CrisisPattern>();
+        var critical = new List<CrisisPattern>();
         var builders = new List<CategoryBuilder>();
         string? section = null;
         List<string>? concept = null;
@@ -236,10 +243,10 @@ public sealed class CrisisLexicon
                 }
                 continue;
             }
-            if (section is LegalTopicSection or DangerSection or PropertySection)
+            if (section is LegalTopicSection or DangerSection or PropertySection or CriticalSection)
             {
                 // Patterns, so {概念} and … work as in categories (the concepts they name must be defined above them).
-                var target = section switch { LegalTopicSection => legalTopic, DangerSection => dangerSigns, _ => propertyTopics };
+                var target = section switch { LegalTopicSection => legalTopic, DangerSection => dangerSigns, CriticalSection => critical, _ => propertyTopics };
                 foreach (var entry in line.Split([',', '，', '、'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     if (Compile(entry, concepts, path, i + 1, problems) is { } pattern) target.Add(pattern);
                 continue;
@@ -255,7 +262,7 @@ public sealed class CrisisLexicon
             if (categories.Any(c => c.Id == built.Id)) problems.Add(new(path, b.Line, $"category '{built.Id}' is defined twice"));
             else categories.Add(built);
         }
-        return new CrisisLexicon(categories, lists, homophones.OrderByDescending(h => h.Item1.Length).ToList(), legalTopic, dangerSigns, propertyTopics);
+        return new CrisisLexicon(categories, lists, homophones.OrderByDescending(h => h.Item1.Length).ToList(), legalTopic, dangerSigns, propertyTopics) { StillCritical = critical };
     }
 
     /// <summary>Compiles "我在{高处}…{绝望}" against the concepts; unknown concepts are problems.</summary>
