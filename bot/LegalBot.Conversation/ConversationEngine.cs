@@ -32,7 +32,7 @@ public sealed record EngineOptions
 /// pipeline of turn handlers tried in order — feedback, empty message, reset, safety (crisis check, before any
 /// dialog), intake dialogs, 普法 (subscription, quiz, leaderboard, lesson), greeting, a pick from a clarifying
 /// question, the answer. Each behaviour is one class
-/// in its own file; the engine only loads and saves the state around them. No HTTP here.
+/// in its own file; the engine only loads the state and saves it (with the turn's log entries) around them. No HTTP here.
 /// </summary>
 /// <param name="intake">Intake dialogs and cases; null for evaluation runs that only answer.</param>
 /// <param name="grounded">The optional LLM path: a verified written answer replaces the quote; null keeps answers extractive.</param>
@@ -59,12 +59,12 @@ public sealed class ConversationEngine : IConversationHandler
         _store = store;
         _time = time;
         Options = options;
-        var composer = new AnswerComposer(store, options, time, intake, grounded);
+        var composer = new AnswerComposer(options, time, intake, grounded);
         var handlers = new List<ITurnHandler> { new FeedbackHandler(store), new EmptyMessageHandler(), new ResetHandler(), new SafetyHandler() };
         if (ratings is not null) handlers.Add(ratings);
         if (intake is not null) handlers.Add(new IntakeHandler(intake));
         handlers.AddRange([new SubscriptionHandler(publicity), new QuizHandler(publicity), new LeaderboardHandler(publicity), new LessonHandler(publicity)]);
-        handlers.AddRange([new GreetingHandler(), new ClarificationPickHandler(composer), new AnswerHandler(composer, store, options)]);
+        handlers.AddRange([new GreetingHandler(), new ClarificationPickHandler(composer), new AnswerHandler(composer, options)]);
         _handlers = handlers;
     }
 
@@ -94,7 +94,7 @@ public sealed class ConversationEngine : IConversationHandler
         if (replies.Count > 0 && truncated) replies[0] = replies[0] with { Notes = [ConversationTexts.TextTooLong, .. replies[0].Notes] };
         if (turn.OfferResume && turn.State.Dialog is not null) replies.Add(IntakeCoordinator.ResumeOffer(turn.State.Dialog.Flow));
         // What was offered, in the order text channels number it, so "2" picks the second option next turn.
-        await _store.SaveStateAsync(turn.State with { Offered = NumberedOptions.Offered(replies) }, cancellationToken).ConfigureAwait(false);
+        await _store.SaveTurnAsync(turn.State with { Offered = NumberedOptions.Offered(replies) }, turn.Writes, cancellationToken).ConfigureAwait(false);
         return replies;
     }
 

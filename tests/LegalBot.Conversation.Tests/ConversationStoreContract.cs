@@ -67,6 +67,23 @@ public abstract class ConversationStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_turns_log_entries_and_state_are_saved_together_masked_and_capped()
+    {
+        var store = await OpenAsync();
+        var writes = new TurnWrites();
+        writes.Add(new AnswerRecord("a1", "c1", "webchat", "押金13812345678不退", "consult", ["matter-lease-deposit"], 0.8, T0));
+        for (var i = 0; i < 3; i++) writes.Add(new UnansweredQuestion("c1", "webchat", $"问题{i} 电话13812345678", 0.1, null, T0.AddMinutes(i)));
+        await store.SaveTurnAsync(ConversationState.New("c1", T0) with { Turns = 4, Dialog = Dialog() }, writes, CancellationToken.None);
+
+        var other = await OpenAsync();
+        Assert.Equal(4, (await other.GetStateAsync("c1", CancellationToken.None))!.Turns);
+        Assert.DoesNotContain("13812345678", (await other.GetAnswerAsync("a1", CancellationToken.None))!.Question, StringComparison.Ordinal);
+        // Capped at 2 per conversation and day within one turn's batch too.
+        Assert.Equal(["问题1", "问题0"], (await other.ListUnansweredAsync(10, CancellationToken.None)).Select(q => q.Question.Split(' ')[0]).ToArray());
+        Assert.DoesNotContain("张三丰", await RawAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Logs_are_masked_newest_first_and_capped_per_conversation_and_day()
     {
         var store = await OpenAsync();

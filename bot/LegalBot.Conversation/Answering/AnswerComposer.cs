@@ -18,21 +18,21 @@ namespace LegalBot.Conversation.Answering;
 /// <item>a <b>statute article or guide section</b>: the passage trimmed to what answers, cited, optionally rewritten
 /// by the grounded writer.</item>
 /// </list>
-/// Records the answer for feedback. No HTTP, no retrieval of its own beyond the document's sections.
+/// Records the answer for feedback (in the turn's <see cref="TurnWrites"/>, saved with the state). No HTTP, no retrieval of its own beyond the document's sections.
 /// </summary>
-public sealed class AnswerComposer(IConversationStore store, EngineOptions options, TimeProvider time, IntakeCoordinator? intake, GroundedAnswerer? grounded)
+public sealed class AnswerComposer(EngineOptions options, TimeProvider time, IntakeCoordinator? intake, GroundedAnswerer? grounded)
 {
     // Further sources are cited when they score at least this share of the best finite score.
     private const double CitationScoreRatio = 0.5;
 
     /// <param name="specific">For a matter: the statute article that states the question's specific point, if retrieval found one (quoted and cited first).</param>
-    public async Task<OutboundReply> ComposeAsync(InboundMessage message, KnowledgeView knowledge, string question, string route, RetrievalResult result,
+    public async Task<OutboundReply> ComposeAsync(InboundMessage message, TurnWrites writes, KnowledgeView knowledge, string question, string route, RetrievalResult result,
         double confidence, string? leadOverride, CancellationToken cancellationToken, ChunkHit? specific = null)
     {
         var best = result.Best!;
         return best.Document.Kind == DocumentKind.Matter
-            ? await MatterAsync(message, knowledge, question, best, confidence, leadOverride, cancellationToken, specific, route).ConfigureAwait(false)
-            : await PassageAsync(message, knowledge, question, route, result, confidence, leadOverride, cancellationToken).ConfigureAwait(false);
+            ? await MatterAsync(message, writes, knowledge, question, best, confidence, leadOverride, cancellationToken, specific, route).ConfigureAwait(false)
+            : await PassageAsync(message, writes, knowledge, question, route, result, confidence, leadOverride, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A matter's answer; also used when the citizen picks a matter from a clarifying question.</summary>
@@ -41,7 +41,7 @@ public sealed class AnswerComposer(IConversationStore store, EngineOptions optio
     /// <param name="askedRoute">The route the question itself took. When the message names that service beyond doubt and the
     /// matter lists it (mediation and petition: always), the service leads: "想申请复议" about a police fine wants the reconsideration office, while "派出所调解了" about a
     /// fight is not a request for people's mediation (that matter does not list it).</param>
-    public async Task<OutboundReply> MatterAsync(InboundMessage message, KnowledgeView knowledge, string question, ChunkHit matter, double confidence,
+    public Task<OutboundReply> MatterAsync(InboundMessage message, TurnWrites writes, KnowledgeView knowledge, string question, ChunkHit matter, double confidence,
         string? leadOverride, CancellationToken cancellationToken, ChunkHit? specific = null, string? askedRoute = null)
     {
         var routing = MatterRouting.Of(matter.Document);
@@ -68,12 +68,11 @@ public sealed class AnswerComposer(IConversationStore store, EngineOptions optio
         var office = Office(routing.Route, routing.Services, question);
         var sources = new List<string> { matter.Chunk.Id };
         sources.AddRange(citations.Select(c => c.ChunkId).Where(id => id != matter.Chunk.Id));
-        return await RecordAsync(message, question, routing.Route, sources, confidence,
-            answerId => new OutboundReply(ReplyKind.Answer, routing.Route, lead, quote, citations, notes, actions, Feedback(answerId), confidence, answerId, office),
-            cancellationToken).ConfigureAwait(false);
+        return Task.FromResult(Record(message, writes, question, routing.Route, sources, confidence,
+            answerId => new OutboundReply(ReplyKind.Answer, routing.Route, lead, quote, citations, notes, actions, Feedback(answerId), confidence, answerId, office)));
     }
 
-    private async Task<OutboundReply> PassageAsync(InboundMessage message, KnowledgeView knowledge, string question, string route, RetrievalResult result,
+    private async Task<OutboundReply> PassageAsync(InboundMessage message, TurnWrites writes, KnowledgeView knowledge, string question, string route, RetrievalResult result,
         double confidence, string? leadOverride, CancellationToken cancellationToken)
     {
         var best = result.Best!;
@@ -98,17 +97,15 @@ public sealed class AnswerComposer(IConversationStore store, EngineOptions optio
         }
         var actions = await FollowUpActionsAsync(knowledge, best, route, message.Text ?? "", cancellationToken).ConfigureAwait(false);
         var office = intake?.OfficeFor(route, question);
-        return await RecordAsync(message, question, route, cited.Select(c => c.Chunk.Id).ToList(), confidence,
-            answerId => new OutboundReply(ReplyKind.Answer, route, lead, quote, citations, notes, actions, Feedback(answerId), confidence, answerId, office),
-            cancellationToken).ConfigureAwait(false);
+        return Record(message, writes, question, route, cited.Select(c => c.Chunk.Id).ToList(), confidence,
+            answerId => new OutboundReply(ReplyKind.Answer, route, lead, quote, citations, notes, actions, Feedback(answerId), confidence, answerId, office));
     }
 
-    private async Task<OutboundReply> RecordAsync(InboundMessage message, string question, string route, IReadOnlyList<string> sources, double confidence,
-        Func<string, OutboundReply> reply, CancellationToken cancellationToken)
+    private OutboundReply Record(InboundMessage message, TurnWrites writes, string question, string route, IReadOnlyList<string> sources, double confidence,
+        Func<string, OutboundReply> reply)
     {
         var answerId = Guid.NewGuid().ToString("N");
-        await store.RecordAnswerAsync(new AnswerRecord(answerId, message.ConversationId, message.Channel, message.Text ?? question, route,
-            sources, confidence, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        writes.Add(new AnswerRecord(answerId, message.ConversationId, message.Channel, message.Text ?? question, route, sources, confidence, time.GetUtcNow()));
         return reply(answerId);
     }
 

@@ -14,7 +14,7 @@ namespace LegalBot.Conversation.Answering;
 /// context), then one of: the legal help after an emergency reply, a clarifying question when the best candidates
 /// are different matters close in score, the answer, or an honest "not sure" with 12348 (logged for staff).
 /// </summary>
-public sealed class AnswerHandler(AnswerComposer composer, IConversationStore store, EngineOptions options) : ITurnHandler
+public sealed class AnswerHandler(AnswerComposer composer, EngineOptions options) : ITurnHandler
 {
     private const int SearchDepth = 10;
 
@@ -59,7 +59,7 @@ public sealed class AnswerHandler(AnswerComposer composer, IConversationStore st
             // The legal help that fits, after the numbers: what was asked if it is about the emergency, else the emergency's own legal question.
             if (await EmergencyLegalHelp.ChooseAsync(turn.Knowledge.Retriever, turn.Text, result, turn.Crisis.Categories, Answerable, options.ConfidenceThreshold,
                     cancellationToken).ConfigureAwait(false) is { } help)
-                turn.Replies.Add(await composer.ComposeAsync(turn.Message, turn.Knowledge, question, Routes.Emergency, help, help.Confidence,
+                turn.Replies.Add(await composer.ComposeAsync(turn.Message, turn.Writes, turn.Knowledge, question, Routes.Emergency, help, help.Confidence,
                     SafetyTexts.LegalFollows, cancellationToken).ConfigureAwait(false));
             return true;
         }
@@ -69,8 +69,8 @@ public sealed class AnswerHandler(AnswerComposer composer, IConversationStore st
         if (confident && turn.TextRoute is null && !followUp && turn.Knowledge.Scope.IsEveryday(turn.Text))
         {
             turn.Replies.Add(Decline(result, turn.Knowledge.Site));
-            await store.LogUnansweredAsync(new UnansweredQuestion(turn.Message.ConversationId, turn.Message.Channel, turn.Text, result.Confidence,
-                result.Best?.Chunk.Id, turn.Now), cancellationToken).ConfigureAwait(false);
+            turn.Writes.Add(new UnansweredQuestion(turn.Message.ConversationId, turn.Message.Channel, turn.Text, result.Confidence,
+                result.Best?.Chunk.Id, turn.Now));
             return true;
         }
         var best = result.Best;
@@ -83,20 +83,20 @@ public sealed class AnswerHandler(AnswerComposer composer, IConversationStore st
         if (!confident || !followUp && MatterSupport.IsUnsupported(result))
         {
             turn.Replies.Add(NotSure(route, result));
-            await store.LogUnansweredAsync(new UnansweredQuestion(turn.Message.ConversationId, turn.Message.Channel, turn.Text, result.Confidence,
-                best?.Chunk.Id, turn.Now), cancellationToken).ConfigureAwait(false);
+            turn.Writes.Add(new UnansweredQuestion(turn.Message.ConversationId, turn.Message.Channel, turn.Text, result.Confidence,
+                best?.Chunk.Id, turn.Now));
             return true;
         }
         if (!followUp && Clarification.Candidates(result) is { Count: > 1 } choices)
         {
             turn.Replies.Add(Clarification.Ask(route, choices));
             turn.State = state with { Choices = choices.Select(c => new ClarifyChoice(c.Document.Title, c.Document.Id)).ToList() };
-            await store.LogUnansweredAsync(new UnansweredQuestion(turn.Message.ConversationId, turn.Message.Channel, turn.Text, result.Confidence,
-                best!.Chunk.Id, turn.Now) { Clarified = true }, cancellationToken).ConfigureAwait(false);
+            turn.Writes.Add(new UnansweredQuestion(turn.Message.ConversationId, turn.Message.Channel, turn.Text, result.Confidence,
+                best!.Chunk.Id, turn.Now) { Clarified = true });
             return true;
         }
         var specific = best!.Document.Kind == DocumentKind.Matter ? await SpecificArticleAsync(turn, followUp ? state.LastQuestion : null, cancellationToken).ConfigureAwait(false) : null;
-        turn.Replies.Add(await composer.ComposeAsync(turn.Message, turn.Knowledge, question, route, result, result.Confidence, null, cancellationToken, specific)
+        turn.Replies.Add(await composer.ComposeAsync(turn.Message, turn.Writes, turn.Knowledge, question, route, result, result.Confidence, null, cancellationToken, specific)
             .ConfigureAwait(false));
         turn.State = state with { LastQuestion = Shorten(question), LastDocumentId = best!.Document.Id, LastRoute = route, Choices = null };
         turn.AnsweredFrom = best.Document;

@@ -74,7 +74,7 @@ public sealed class ClarificationPickHandler(AnswerComposer composer) : ITurnHan
             return false;
         }
         var route = MatterRouting.Of(document).Route;
-        turn.Replies.Add(await composer.MatterAsync(turn.Message, turn.Knowledge, picked.Title, new ChunkHit(chunk, document, 1.0), 1.0, null, cancellationToken)
+        turn.Replies.Add(await composer.MatterAsync(turn.Message, turn.Writes, turn.Knowledge, picked.Title, new ChunkHit(chunk, document, 1.0), 1.0, null, cancellationToken)
             .ConfigureAwait(false));
         turn.State = turn.State with { Choices = null, LastQuestion = picked.Title, LastDocumentId = document.Id, LastRoute = route };
         turn.AnsweredFrom = document;

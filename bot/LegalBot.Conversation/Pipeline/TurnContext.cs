@@ -45,6 +45,9 @@ public sealed class TurnContext
     public Knowledge.Documents.DocumentInfo? AnsweredFrom { get; set; }
 
     public List<OutboundReply> Replies { get; } = [];
+
+    /// <summary>The log entries this turn writes; the engine saves them with the state, before it returns the replies.</summary>
+    public TurnWrites Writes { get; } = new();
 }
 
 /// <summary>One behaviour of the engine. Handlers are tried in order; the first that completes the turn ends it.</summary>

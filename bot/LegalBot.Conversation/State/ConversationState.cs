@@ -62,6 +62,16 @@ public interface IConversationStore
 {
     Task<ConversationState?> GetStateAsync(string conversationId, CancellationToken cancellationToken);
     Task SaveStateAsync(ConversationState state, CancellationToken cancellationToken);
+
+    /// <summary>A turn's writes: its log entries, then its state. A store that can send them together overrides this
+    /// (PostgreSQL: one batch, one commit); the default writes them one by one, as the handlers used to.</summary>
+    async Task SaveTurnAsync(ConversationState state, TurnWrites writes, CancellationToken cancellationToken)
+    {
+        foreach (var answer in writes.Answers) await RecordAnswerAsync(answer, cancellationToken).ConfigureAwait(false);
+        foreach (var question in writes.Unanswered) await LogUnansweredAsync(question, cancellationToken).ConfigureAwait(false);
+        await SaveStateAsync(state, cancellationToken).ConfigureAwait(false);
+    }
+
     Task RecordAnswerAsync(AnswerRecord answer, CancellationToken cancellationToken);
     Task<AnswerRecord?> GetAnswerAsync(string answerId, CancellationToken cancellationToken);
     Task LogUnansweredAsync(UnansweredQuestion question, CancellationToken cancellationToken);

@@ -38,25 +38,49 @@ public sealed class PostgresConversationStore(string connectionString, IFieldPro
         return JsonSerializer.Deserialize<ConversationState>(stored.StartsWith('{') ? stored : protector.Unprotect(stored, StateContext(conversationId)));
     }
 
-    public async Task SaveStateAsync(ConversationState state, CancellationToken cancellationToken)
+    public Task SaveStateAsync(ConversationState state, CancellationToken cancellationToken) => ExecuteAsync(StateWrite(state), cancellationToken);
+
+    public Task RecordAnswerAsync(AnswerRecord answer, CancellationToken cancellationToken) => ExecuteAsync(AnswerWrite(answer), cancellationToken);
+
+    /// <summary>The turn's log entries and state in one batch: one round trip and one commit (Npgsql runs a batch given no
+    /// transaction in an implicit one, so the turn is written whole or not at all), instead of one of each per statement.</summary>
+    public async Task SaveTurnAsync(ConversationState state, TurnWrites writes, CancellationToken cancellationToken)
+    {
+        await using var c = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(c);
+        foreach (var answer in writes.Answers) batch.BatchCommands.Add(BatchCommand(AnswerWrite(answer)));
+        foreach (var question in writes.Unanswered) batch.BatchCommands.Add(BatchCommand(UnansweredWrite(question)));
+        batch.BatchCommands.Add(BatchCommand(StateWrite(state)));
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private Statement StateWrite(ConversationState state)
     {
         var masked = state with { LastQuestion = state.LastQuestion is null ? null : PiiMasking.Mask(state.LastQuestion) };
         var json = JsonSerializer.Serialize(masked);
-        await ExecuteAsync("""
+        return new("""
             INSERT INTO cv_state (conversation_id, state, updated_at) VALUES (@id, @state, @at)
             ON CONFLICT (conversation_id) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at
-            """, cancellationToken, ("id", state.ConversationId),
-            ("state", state.Dialog is null ? json : protector.Protect(json, StateContext(state.ConversationId))), ("at", Utc(state.UpdatedAt))).ConfigureAwait(false);
+            """, [("id", state.ConversationId),
+            ("state", state.Dialog is null ? json : protector.Protect(json, StateContext(state.ConversationId))), ("at", Utc(state.UpdatedAt))]);
     }
 
-    public Task RecordAnswerAsync(AnswerRecord answer, CancellationToken cancellationToken) => ExecuteAsync("""
+    private Statement AnswerWrite(AnswerRecord answer) => new("""
         INSERT INTO cv_answers (answer_id, conversation_id, channel, question, route, sources, confidence, created_at)
         SELECT @id, @conv, @channel, @q, @route, @sources, @conf, @at
         WHERE (SELECT COUNT(*) FROM cv_answers WHERE conversation_id = @conv AND created_at >= @day) < @cap
         ON CONFLICT (answer_id) DO NOTHING
-        """, cancellationToken, ("id", answer.AnswerId), ("conv", answer.ConversationId), ("channel", answer.Channel), ("q", PiiMasking.Mask(answer.Question)),
+        """, [("id", answer.AnswerId), ("conv", answer.ConversationId), ("channel", answer.Channel), ("q", PiiMasking.Mask(answer.Question)),
         ("route", answer.Route), ("sources", JsonSerializer.Serialize(answer.Sources)), ("conf", answer.Confidence), ("at", Utc(answer.CreatedAt)),
-        ("day", Day(answer.CreatedAt)), ("cap", (long)logEntriesPerDay * 10));
+        ("day", Day(answer.CreatedAt)), ("cap", (long)logEntriesPerDay * 10)]);
+
+    private Statement UnansweredWrite(UnansweredQuestion question) => new("""
+        INSERT INTO cv_unanswered (conversation_id, channel, question, best_score, best_source, created_at, kind)
+        SELECT @conv, @channel, @q, @score, @source, @at, @kind
+        WHERE (SELECT COUNT(*) FROM cv_unanswered WHERE conversation_id = @conv AND created_at >= @day) < @cap
+        """, [("conv", question.ConversationId), ("channel", question.Channel), ("q", PiiMasking.Mask(question.Question)),
+        ("score", question.BestScore), ("source", (object?)question.BestSource ?? DBNull.Value), ("at", Utc(question.CreatedAt)),
+        ("day", Day(question.CreatedAt)), ("cap", (long)logEntriesPerDay), ("kind", UnansweredKinds.Of(question))]);
 
     public async Task<AnswerRecord?> GetAnswerAsync(string answerId, CancellationToken cancellationToken)
     {
@@ -69,13 +93,7 @@ public sealed class PostgresConversationStore(string connectionString, IFieldPro
             JsonSerializer.Deserialize<List<string>>(r.GetString(5)) ?? [], r.GetDouble(6), r.GetFieldValue<DateTimeOffset>(7));
     }
 
-    public Task LogUnansweredAsync(UnansweredQuestion question, CancellationToken cancellationToken) => ExecuteAsync("""
-        INSERT INTO cv_unanswered (conversation_id, channel, question, best_score, best_source, created_at, kind)
-        SELECT @conv, @channel, @q, @score, @source, @at, @kind
-        WHERE (SELECT COUNT(*) FROM cv_unanswered WHERE conversation_id = @conv AND created_at >= @day) < @cap
-        """, cancellationToken, ("conv", question.ConversationId), ("channel", question.Channel), ("q", PiiMasking.Mask(question.Question)),
-        ("score", question.BestScore), ("source", (object?)question.BestSource ?? DBNull.Value), ("at", Utc(question.CreatedAt)),
-        ("day", Day(question.CreatedAt)), ("cap", (long)logEntriesPerDay), ("kind", UnansweredKinds.Of(question)));
+    public Task LogUnansweredAsync(UnansweredQuestion question, CancellationToken cancellationToken) => ExecuteAsync(UnansweredWrite(question), cancellationToken);
 
     public Task RecordFeedbackAsync(FeedbackRecord feedback, CancellationToken cancellationToken) => ExecuteAsync("""
         INSERT INTO cv_feedback (answer_id, conversation_id, helpful, question, sources, created_at)
@@ -126,6 +144,18 @@ public sealed class PostgresConversationStore(string connectionString, IFieldPro
         await using var c = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await Postgres.NonQueryAsync(Command(c, sql, parameters), cancellationToken).ConfigureAwait(false);
     }
+
+    private Task<int> ExecuteAsync(Statement statement, CancellationToken cancellationToken) => ExecuteAsync(statement.Sql, cancellationToken, statement.Parameters);
+
+    private static NpgsqlBatchCommand BatchCommand(Statement statement)
+    {
+        var command = new NpgsqlBatchCommand(statement.Sql);
+        foreach (var (name, value) in statement.Parameters) command.Parameters.AddWithValue(name, value);
+        return command;
+    }
+
+    /// <summary>One write: run alone, or as one command of a turn's batch.</summary>
+    private sealed record Statement(string Sql, (string Name, object Value)[] Parameters);
 
     private static NpgsqlCommand Command(NpgsqlConnection c, string sql, params (string Name, object Value)[] parameters) => Postgres.Command(c, sql, parameters);
 
