@@ -177,6 +177,19 @@ public sealed class CrisisDetectionTests(ITestOutputHelper output)
     [InlineData("老公刚刚动手术出来")]
     public void Family_words_without_a_person_hurt_name_no_rule(string message) => Assert.False(Detector.RulesSay(message), Detector.Assess(message).ToString());
 
+    /// <summary>
+    /// Nor is such a message an emergency at all: crisis.txt's [日常] activities mark daily life when no danger sign is
+    /// present (before, the learned model alone rated "我妈正在打毛衣" p 0.95 and the citizen got 110 and a gambling article);
+    /// with a danger sign the activity changes nothing.
+    /// </summary>
+    [Theory]
+    [InlineData("我妈正在打毛衣，我在旁边看电视", false)]
+    [InlineData("儿子正在打篮球", false)]
+    [InlineData("我爸正在医院打点滴，我在陪床", false)]
+    [InlineData("儿子打篮球时突然倒地不动了", true)]
+    public void Everyday_activities_are_no_emergency_without_a_danger_sign(string message, bool emergency) =>
+        Assert.True(Detector.Assess(message).IsEmergency == emergency, Detector.Assess(message).ToString());
+
     /// <summary>Single short messages, as the held-out set has them: each must be an emergency on its own.</summary>
     [Theory]
     [InlineData("救命")]

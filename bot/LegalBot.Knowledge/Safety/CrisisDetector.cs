@@ -198,7 +198,9 @@ public sealed class CrisisDetector
         // A figure of speech about death or killing (笑死, 杀价, 杀疯) marks hyperbole the way a property topic marks a
         // consultation; the other masked words (打电话, 关机) only keep their characters from matching, and say nothing.
         var hyperbole = Lexicon.Excluded.Any(e => e.AsSpan().IndexOfAny(HyperboleCharacters) >= 0 && message.Contains(e, StringComparison.Ordinal));
-        var propertyOnly = named is null && Lexicon.DangerSigns.Count > 0 && (hyperbole || Lexicon.PropertyTopics.Any(p => Matches(text, p).Any()))
+        // So does an everyday activity (我妈正在打毛衣): the model reads its 正在 + 打 as a beating.
+        var everyday = Lexicon.Everyday.Any(e => message.Contains(e, StringComparison.Ordinal));
+        var propertyOnly = named is null && Lexicon.DangerSigns.Count > 0 && (hyperbole || everyday || Lexicon.PropertyTopics.Any(p => Matches(text, p).Any()))
             && !Lexicon.DangerSigns.Any(p => Matches(text, p).Any());
         return new RuleSignals(text, found, names, named, immediate, framed, propertyOnly);
     }
@@ -469,7 +471,7 @@ public sealed class CrisisDetector
         foreach (var (wrong, right) in Lexicon.Homophones)
             if (wrong.Length == right.Length) text = text.Replace(wrong, right, StringComparison.Ordinal);
             else text = text.Replace(wrong, right, StringComparison.Ordinal);
-        foreach (var excluded in Lexicon.Excluded)
+        foreach (var excluded in Lexicon.Excluded.Concat(Lexicon.Everyday))
             foreach (var at in Occurrences(text, excluded).ToList())
                 text = string.Concat(text.AsSpan(0, at), new string(Masked, excluded.Length), text.AsSpan(at + excluded.Length));
         return text;

@@ -72,6 +72,9 @@ public sealed class CrisisLexicon
     public IReadOnlyList<CrisisPattern> StillCritical { get; private init; } = [];
     public IReadOnlyList<string> Intent { get; }
     public IReadOnlyList<string> Excluded { get; }
+    /// <summary>Everyday activities told with a danger character (打毛衣, 打篮球, 打点滴): masked like <see cref="Excluded"/>, and with no
+    /// danger sign they mark the message as daily life, as a figure of speech does.</summary>
+    public IReadOnlyList<string> Everyday { get; }
 
     /// <summary>Messages staff marked as danger now (+) or not (-), for the learned second opinion.</summary>
     public IReadOnlyList<LabelledText> Examples { get; private set; } = [];
@@ -105,9 +108,10 @@ public sealed class CrisisLexicon
         Claim = Get("追责问法");
         Intent = Get("意图");
         Excluded = Get("不算");
+        Everyday = Get("日常");
     }
 
-    private static readonly string[] ListSections = ["时间:现在-强", "时间:现在-弱", "时间:过去", "时间:假设", "已处理", "法律问法", "追责问法", "法律话题", "意图", "不算", "危险信号", "财物话题", "仍危急"];
+    private static readonly string[] ListSections = ["时间:现在-强", "时间:现在-弱", "时间:过去", "时间:假设", "已处理", "法律问法", "追责问法", "法律话题", "意图", "不算", "日常", "危险信号", "财物话题", "仍危急"];
     private const string HomophoneSection = "同音";
     private const string DangerSection = "危险信号";
     private const string PropertySection = "财物话题";
