@@ -65,6 +65,31 @@ public sealed class IntakeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Saying_one_is_on_dibao_settles_the_exemption_not_the_matter()
+    {
+        // In the first message: 低保户 is who the applicant is; the matter is still asked.
+        var r = await Say("我是低保户，想申请法律援助", "c-dibao");
+        Assert.Equal(ReplyKind.Intake, r.Kind);
+        Assert.Contains("社会救助、司法救助或优抚对象", r.Lead, StringComparison.Ordinal);
+        Assert.Contains(r.Actions, a => a.Title == "讨薪或工伤");
+        r = await Say("赡养费", "c-dibao");
+        Assert.DoesNotContain(r.Actions, a => a.Title == "低保、特困等社会救助或优抚对象");
+
+        // As the answer to the matter question: recorded, and the matter asked again.
+        await Say("我要申请法律援助", "c-dibao2");
+        r = await Say("我是吃低保的", "c-dibao2");
+        Assert.Contains("社会救助、司法救助或优抚对象", r.Lead, StringComparison.Ordinal);
+        Assert.Contains(r.Actions, a => a.Title == "讨薪或工伤");
+        r = await Say("老板欠我工资", "c-dibao2");
+        Assert.DoesNotContain(r.Actions, a => a.Title == "是，我是外出务工人员");
+        Assert.DoesNotContain(r.Actions, a => a.Title == "低保、特困等社会救助或优抚对象");
+
+        // The benefit itself is still the matter 社会救助.
+        r = await Say("我想申请法律援助，村里把我家低保取消了", "c-dibao3");
+        Assert.Contains("请求社会保险待遇、社会救助或抚恤金", r.Lead, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_migrant_worker_applies_for_legal_aid_in_eight_turns()
     {
         var r = await Say("我想申请法律援助,老板欠我工资");

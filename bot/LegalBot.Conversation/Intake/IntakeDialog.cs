@@ -52,12 +52,20 @@ public static class IntakeDialog
         var preface = new List<string> { flow == LegalAidFlow ? IntakeTexts.StartLegalAid : IntakeTexts.StartMediation };
         var compact = IntakeInput.Compact(firstMessage);
         var earlier = IntakeInput.Compact(earlierQuestion ?? "");
-        var matter = BestByKeyword(IntakeTexts.Matters, m => m.Keywords, compact);
-        if (matter.Option is null) matter = BestByKeyword(IntakeTexts.Matters, m => m.Keywords, earlier);
-        if (flow == LegalAidFlow && matter.Option is not null)
+        var matter = BestByKeyword(IntakeTexts.Matters, m => m.Keywords, WithoutStatus(compact));
+        if (matter.Option is null) matter = BestByKeyword(IntakeTexts.Matters, m => m.Keywords, WithoutStatus(earlier));
+        if (flow == LegalAidFlow)
         {
-            state = SetMatter(state, matter.Detail);
-            preface.Add(IntakeTexts.Recorded(IntakeTexts.MatterLabel, matter.Detail));
+            if (Status(compact) is { } status)
+            {
+                state = state.With((Exemption, status.Detail));
+                preface.Add(IntakeTexts.Recorded(IntakeTexts.ExemptionLabel, status.Detail));
+            }
+            if (matter.Option is not null)
+            {
+                state = SetMatter(state, matter.Detail);
+                preface.Add(IntakeTexts.Recorded(IntakeTexts.MatterLabel, matter.Detail));
+            }
         }
         var dispute = BestByKeyword(IntakeTexts.Disputes, d => d.Keywords, compact);
         if (dispute.Option is null) dispute = BestByKeyword(IntakeTexts.Disputes, d => d.Keywords, earlier);
@@ -97,8 +105,19 @@ public static class IntakeDialog
             case Matter:
             {
                 var i = IntakeInput.MatchOption(text, IntakeTexts.Matters.Select(m => m.Option).ToList());
-                if (i is null) return question ? Pause(state) : Retry(state, IntakeTexts.ChooseFromOptions, offices, retentionDays);
-                return Advance(SetMatter(state, IntakeTexts.Matters[i.Value].Detail), offices, retentionDays, []);
+                if (i is not null) return Advance(SetMatter(state, IntakeTexts.Matters[i.Value].Detail), offices, retentionDays, []);
+                // "我是低保户" answers who the applicant is, not what the matter is: record it and ask the matter again.
+                var compact = IntakeInput.Compact(text);
+                var preface = new List<string>();
+                if (Status(compact) is { } status && !state.Has(Exemption))
+                {
+                    state = state.With((Exemption, status.Detail));
+                    preface.Add(IntakeTexts.Recorded(IntakeTexts.ExemptionLabel, status.Detail));
+                }
+                var byKeyword = BestByKeyword(IntakeTexts.Matters, m => m.Keywords, WithoutStatus(compact));
+                if (byKeyword.Option is not null) return Advance(SetMatter(state, byKeyword.Detail), offices, retentionDays, preface);
+                if (preface.Count > 0) return Ask(state, offices, retentionDays, preface);
+                return question ? Pause(state) : Retry(state, IntakeTexts.ChooseFromOptions, offices, retentionDays);
             }
             case Migrant:
             {
@@ -111,6 +130,7 @@ public static class IntakeDialog
             case Exemption:
             {
                 var i = IntakeInput.MatchOption(text, IntakeTexts.ExemptionChoices.Select(c => c.Option).ToList())
+                    ?? (Status(IntakeInput.Compact(text)) is { } status ? (int?)Array.IndexOf(IntakeTexts.ExemptionChoices, status) : null)
                     ?? (YesNo(text) == false ? IntakeTexts.ExemptionChoices.Length - 1 : null);
                 if (i is null) return question ? Pause(state) : Retry(state, IntakeTexts.ChooseFromOptions, offices, retentionDays);
                 var last = i == IntakeTexts.ExemptionChoices.Length - 1;
@@ -313,6 +333,15 @@ public static class IntakeDialog
     private static T? BestByKeyword<T>(IEnumerable<T> entries, Func<T, string[]> keywords, string compact) =>
         entries.Select(e => (Entry: e, Length: keywords(e).Where(k => compact.Contains(k, StringComparison.Ordinal)).Select(k => k.Length).DefaultIfEmpty(0).Max()))
             .Where(x => x.Length > 0).OrderByDescending(x => x.Length).Select(x => x.Entry).FirstOrDefault();
+
+    /// <summary>The exemption the applicant's own words settle ("我是低保户"), if any.</summary>
+    private static (string Option, string Detail, string[] Keywords)? Status(string compact) =>
+        BestByKeyword(IntakeTexts.ExemptionChoices, c => c.Keywords, compact) is { Option: not null } c ? c : null;
+
+    /// <summary>The text without the applicant's status words, so 低保户 is not read as the matter 社会救助 (低保被取消 still is).</summary>
+    private static string WithoutStatus(string compact) =>
+        IntakeTexts.ExemptionChoices.SelectMany(c => c.Keywords).OrderByDescending(k => k.Length)
+            .Aggregate(compact, (text, k) => text.Replace(k, "", StringComparison.Ordinal));
 
     private static bool? YesNo(string text) =>
         IntakeInput.IsOneOf(text, ["是", "是的", "对", "对的", "嗯", "是啊", "我是"]) ? true

@@ -49,12 +49,15 @@ public static class IntakeTexts
     public const string DomesticViolenceExempt = "根据《法律援助法》第三十二条，遭受虐待、遗弃或者家庭暴力的受害人主张相关权益，申请法律援助不受经济困难条件的限制。";
     public const string DomesticViolenceDetail = "不受经济困难条件限制（《法律援助法》第三十二条：家庭暴力、虐待、遗弃受害人）";
     public const string ExemptionPrompt = "以下情况您是否符合其中一项？符合的不需要核查经济困难状况（《法律援助法》第三十二条、第四十二条）。";
-    public static readonly (string Option, string Detail)[] ExemptionChoices =
+    /// <summary>Keywords: the applicant saying who they are ("我是低保户"), which settles the exemption question ahead of time.
+    /// "无固定生活来源" cannot be told from "我是残疾人" alone, so that choice has none.</summary>
+    public static readonly (string Option, string Detail, string[] Keywords)[] ExemptionChoices =
     [
-        ("无固定生活来源的未成年人、老年人或残疾人", "免予核查经济困难状况（《法律援助法》第四十二条：无固定生活来源的特定群体）"),
-        ("低保、特困等社会救助或优抚对象", "免予核查经济困难状况（《法律援助法》第四十二条：社会救助、司法救助或优抚对象）"),
-        ("见义勇为或英雄烈士近亲属", "不受经济困难条件限制（《法律援助法》第三十二条）"),
-        ("都不是", "需要如实说明经济困难状况（工作人员会指导填写个人诚信承诺书）"),
+        ("无固定生活来源的未成年人、老年人或残疾人", "免予核查经济困难状况（《法律援助法》第四十二条：无固定生活来源的特定群体）", []),
+        ("低保、特困等社会救助或优抚对象", "免予核查经济困难状况（《法律援助法》第四十二条：社会救助、司法救助或优抚对象）",
+            ["低保户", "吃低保", "领低保", "拿低保", "享受低保", "低保对象", "低保家庭", "低保边缘", "特困户", "特困人员", "特困供养", "五保户", "优抚对象"]),
+        ("见义勇为或英雄烈士近亲属", "不受经济困难条件限制（《法律援助法》第三十二条）", ["见义勇为", "烈士家属", "烈士遗属", "烈士的"]),
+        ("都不是", "需要如实说明经济困难状况（工作人员会指导填写个人诚信承诺书）", []),
     ];
     public const string HardshipStatementNote = "好的。工作人员联系您时，会请您如实填写经济困难状况说明（个人诚信承诺），不需要到处开证明。";
 
