@@ -19,6 +19,9 @@ public static class ConversationTexts
     public static string Clarify(IReadOnlyList<string> titles) =>
         "您是想问：" + string.Concat(titles.Select((t, i) => (i == 0 ? "" : "，") + "①②③④"[i] + " " + t)) + "？";
 
+    /// <summary>Heads the answer to a further question of the same message.</summary>
+    public static string FurtherQuestion(string question) => $"您还问到“{question}”：";
+
     public const string ClarifyHint = "点一下最接近的一项，或者换个说法再说说您的情况。";
 
     /// <summary>Demo files carry this in a note for staff; it is never quoted to citizens.</summary>

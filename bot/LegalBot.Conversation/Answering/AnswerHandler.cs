@@ -98,6 +98,11 @@ public sealed class AnswerHandler(AnswerComposer composer, EngineOptions options
         var specific = best!.Document.Kind == DocumentKind.Matter ? await SpecificArticleAsync(turn, followUp ? state.LastQuestion : null, cancellationToken).ConfigureAwait(false) : null;
         turn.Replies.Add(await composer.ComposeAsync(turn.Message, turn.Writes, turn.Knowledge, question, route, result, result.Confidence, null, cancellationToken, specific)
             .ConfigureAwait(false));
+        if (!followUp)
+            foreach (var (part, matter, confidence) in await FurtherQuestions.FindAsync(turn.Knowledge.Retriever, turn.Text, best, Answerable, options.ConfidenceThreshold,
+                         cancellationToken).ConfigureAwait(false))
+                turn.Replies.Add(await composer.MatterAsync(turn.Message, turn.Writes, turn.Knowledge, part, matter, confidence, ConversationTexts.FurtherQuestion(part),
+                    cancellationToken).ConfigureAwait(false));
         turn.State = state with { LastQuestion = Shorten(question), LastDocumentId = best!.Document.Id, LastRoute = route, Choices = null };
         turn.AnsweredFrom = best.Document;
         return true;
