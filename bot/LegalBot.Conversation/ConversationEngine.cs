@@ -32,7 +32,8 @@ public sealed record EngineOptions
 /// pipeline of turn handlers tried in order — feedback, empty message, reset, safety (crisis check, before any
 /// dialog), intake dialogs, 普法 (subscription, quiz, leaderboard, lesson), greeting, a pick from a clarifying
 /// question, the answer. Each behaviour is one class
-/// in its own file; the engine only loads the state and saves it (with the turn's log entries) around them. No HTTP here.
+/// in its own file; the engine only loads the state (with the open 好差评 request) and saves it (with the turn's log
+/// entries and records) around them. No HTTP here.
 /// </summary>
 /// <param name="intake">Intake dialogs and cases; null for evaluation runs that only answer.</param>
 /// <param name="grounded">The optional LLM path: a verified written answer replaces the quote; null keeps answers extractive.</param>
@@ -70,11 +71,17 @@ public sealed class ConversationEngine : IConversationHandler
 
     public EngineOptions Options { get; }
 
+    /// <summary>Each turn's consultation record (咨询人次) goes with the turn's writes: the store keeps turn records
+    /// (<see cref="IConversationStore.KeepsTurnRecords"/>), so the service need not record it after the turn.</summary>
+    public bool RecordsConsultations => _store.KeepsTurnRecords;
+
     public async Task<IReadOnlyList<OutboundReply>> HandleAsync(InboundMessage message, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var state = await _store.GetStateAsync(message.ConversationId, cancellationToken).ConfigureAwait(false)
-            ?? ConversationState.New(message.ConversationId, now);
+        var received = message;
+        // The state and the open 好差评 request together: one round trip on the shared PostgreSQL store.
+        var start = await _store.GetTurnStartAsync(message.ConversationId, _ratings?.Lookup(now), cancellationToken).ConfigureAwait(false);
+        var state = start.State ?? ConversationState.New(message.ConversationId, now);
         state = state with { Turns = state.Turns + 1, UpdatedAt = now };
         message = NumberedOptions.Resolve(message, state.Offered);
         var (text, truncated) = Truncate(message.Text?.Trim() ?? "", Options.MaxMessageBytes);
@@ -84,15 +91,18 @@ public sealed class ConversationEngine : IConversationHandler
             Message = message, Text = text, Normalized = normalized, Truncated = truncated, Now = now, Knowledge = _knowledge(), State = state,
             TextRoute = normalized.Length == 0 ? null : RouteClassifier.FromText(normalized),
         };
+        _ratings?.Begin(turn, start.PendingRating);
         foreach (var handler in _handlers)
             if (await handler.HandleAsync(turn, cancellationToken).ConfigureAwait(false)) break;
         await _afterTurn.ApplyAsync(turn, cancellationToken).ConfigureAwait(false);
-        await _demand.ApplyAsync(turn, cancellationToken).ConfigureAwait(false);
+        await _demand.ApplyAsync(turn, _store.KeepsTurnRecords, cancellationToken).ConfigureAwait(false);
         if (_ratings is not null) await _ratings.ApplyAsync(turn, cancellationToken).ConfigureAwait(false);
 
         var replies = turn.Replies;
         if (replies.Count > 0 && truncated) replies[0] = replies[0] with { Notes = [ConversationTexts.TextTooLong, .. replies[0].Notes] };
         if (turn.OfferResume && turn.State.Dialog is not null) replies.Add(IntakeCoordinator.ResumeOffer(turn.State.Dialog.Flow));
+        // As the service's recorder counted it from the message as received and the replies as returned.
+        if (_store.KeepsTurnRecords) turn.Writes.Consultation = Consultations.Of(received, replies, now, turn.Knowledge.Offices);
         // What was offered, in the order text channels number it, so "2" picks the second option next turn.
         await _store.SaveTurnAsync(turn.State with { Offered = NumberedOptions.Offered(replies) }, turn.Writes, cancellationToken).ConfigureAwait(false);
         return replies;

@@ -64,6 +64,14 @@ public sealed class ScaleOutTests
         using var listed = await b.Http.SendAsync(staff);
         var unanswered = await listed.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
         Assert.Contains(unanswered.EnumerateArray(), q => q.GetProperty("question").GetString() == "如何提高睡眠质量");
+        // 咨询人次 go with each turn's write batch into the shared database: either instance counts both instances' turns
+        // (the WeChat answer, the question not answered), not only its own.
+        using var statsRequest = new HttpRequestMessage(HttpMethod.Get, "api/staff/stats");
+        statsRequest.Headers.Add("X-Api-Key", AdminKey);
+        using var statsResponse = await a.Http.SendAsync(statsRequest);
+        var stats = await statsResponse.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(stats.GetProperty("consultations").GetInt32() >= 2, stats.ToString());
+        Assert.True(stats.GetProperty("consultationFigures").GetProperty("answered").GetInt32() >= 1, stats.ToString());
 
         // One instance dies: the same conversation, token and watermark go on through the other, and WeChat is answered there.
         a.Kill();

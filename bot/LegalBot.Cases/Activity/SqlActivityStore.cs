@@ -21,12 +21,18 @@ public sealed class SqlActivityStore : IActivityStore, IAsyncDisposable
     public static async Task<SqlActivityStore> OpenSqliteAsync(string databasePath, CancellationToken cancellationToken) =>
         new(await SqlStore.OpenSqliteAsync(databasePath, Table, cancellationToken).ConfigureAwait(false));
 
-    public static SqlActivityStore OpenPostgres(string connectionString) => new(SqlStore.OpenPostgres(connectionString, 7283451931, Table));
+    public static SqlActivityStore OpenPostgres(string connectionString) => new(SqlStore.OpenPostgres(connectionString, PostgresTables.LockId, Table));
 
-    public Task RecordAsync(Consultation consultation, CancellationToken cancellationToken) =>
-        _db.WriteAsync("INSERT INTO consultations (at, channel, route, outcome, source, town) VALUES (@at, @channel, @route, @outcome, @source, @town)",
+    /// <summary>The consultation table in PostgreSQL, for the shared conversation store that writes a turn's consultation in its batch.</summary>
+    public static PostgresTables PostgresTables { get; } = SqlStore.PostgresTablesOf(7283451931, Table);
+
+    public Task RecordAsync(Consultation consultation, CancellationToken cancellationToken) => _db.WriteAsync(Insert(consultation), cancellationToken);
+
+    /// <summary>The statement that records one consultation (run here, or in the shared conversation store's end-of-turn batch).</summary>
+    public static SqlStatement Insert(Consultation consultation) =>
+        new("INSERT INTO consultations (at, channel, route, outcome, source, town) VALUES (@at, @channel, @route, @outcome, @source, @town)",
             [("at", SqlStore.Ms(consultation.At)), ("channel", consultation.Channel), ("route", consultation.Route),
-             ("outcome", Wire(consultation.Outcome)), ("source", consultation.Source), ("town", consultation.Town)], cancellationToken);
+             ("outcome", Wire(consultation.Outcome)), ("source", consultation.Source), ("town", consultation.Town)]);
 
     public Task<IReadOnlyList<Consultation>> ListAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken) =>
         _db.QueryAsync("SELECT at, channel, route, outcome, source, town FROM consultations WHERE at >= @from AND at < @to ORDER BY at",

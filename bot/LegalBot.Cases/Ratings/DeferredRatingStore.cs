@@ -19,6 +19,9 @@ public sealed class DeferredRatingStore : IRatingStore
     public Task<CaseRating?> PendingAsync(string conversationId, DateTimeOffset since, CancellationToken cancellationToken) =>
         _inner is { } store ? store.PendingAsync(conversationId, since, cancellationToken) : Task.FromResult<CaseRating?>(null);
 
+    public SqlQuery<CaseRating>? PendingQuery(string conversationId, DateTimeOffset since, string connectionString) =>
+        _inner?.PendingQuery(conversationId, since, connectionString);
+
     public Task<bool> RequestAsync(CaseRecord closed, DateTimeOffset at, CancellationToken cancellationToken) => Inner.RequestAsync(closed, at, cancellationToken);
     public Task<CaseRating?> GetAsync(string reference, CancellationToken cancellationToken) => Inner.GetAsync(reference, cancellationToken);
     public Task<IReadOnlyList<CaseRating>> UnshownAsync(string channel, DateTimeOffset since, int max, CancellationToken cancellationToken) =>

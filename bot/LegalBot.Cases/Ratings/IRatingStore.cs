@@ -1,4 +1,5 @@
 using LegalBot.Cases.Statistics;
+using LegalBot.Cases.Storage;
 
 namespace LegalBot.Cases.Ratings;
 
@@ -16,6 +17,13 @@ public interface IRatingStore
     /// waiting for its comment. Oldest first, so two closed cases are rated one after the other.
     /// </summary>
     Task<CaseRating?> PendingAsync(string conversationId, DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <see cref="PendingAsync"/> as a query the shared conversation store sends with the turn's state read (one round trip
+    /// instead of two), when this store is on the PostgreSQL database <paramref name="connectionString"/> names; null
+    /// otherwise (SQLite, another database, not open yet), and the caller asks <see cref="PendingAsync"/>.
+    /// </summary>
+    SqlQuery<CaseRating>? PendingQuery(string conversationId, DateTimeOffset since, string connectionString) => null;
 
     /// <summary>Unrated requests of WeChat/WeCom conversations never shown yet, requested since <paramref name="since"/>, for the push.</summary>
     Task<IReadOnlyList<CaseRating>> UnshownAsync(string channel, DateTimeOffset since, int max, CancellationToken cancellationToken);

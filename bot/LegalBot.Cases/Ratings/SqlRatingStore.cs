@@ -67,12 +67,21 @@ public sealed class SqlRatingStore : IRatingStore
     public async Task<CaseRating?> GetAsync(string reference, CancellationToken cancellationToken) =>
         First(await QueryAsync($"SELECT {Columns} FROM case_ratings WHERE reference = @ref", cancellationToken, ("@ref", reference)).ConfigureAwait(false));
 
-    public async Task<CaseRating?> PendingAsync(string conversationId, DateTimeOffset since, CancellationToken cancellationToken) =>
-        First(await QueryAsync($"""
-            SELECT {Columns} FROM case_ratings
-            WHERE conversation_id = @conv AND ((level IS NULL AND requested_at >= @since) OR comment_state = 'awaiting')
-            ORDER BY requested_at, reference LIMIT 1
-            """, cancellationToken, ("@conv", conversationId), ("@since", Ms(since))).ConfigureAwait(false));
+    public async Task<CaseRating?> PendingAsync(string conversationId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var pending = Pending(conversationId, since);
+        return First(await QueryAsync(pending.Sql, cancellationToken, [.. pending.Parameters.Select(p => ("@" + p.Name, p.Value))]).ConfigureAwait(false));
+    }
+
+    /// <summary>The look-up of <see cref="PendingAsync"/> for a store on the same PostgreSQL database to send with its own read.</summary>
+    public SqlQuery<CaseRating>? PendingQuery(string conversationId, DateTimeOffset since, string connectionString) =>
+        _db is PostgresCaseDatabase pg && pg.ConnectionString == connectionString ? new(Pending(conversationId, since), Row) : null;
+
+    private static SqlStatement Pending(string conversationId, DateTimeOffset since) => new($"""
+        SELECT {Columns} FROM case_ratings
+        WHERE conversation_id = @conv AND ((level IS NULL AND requested_at >= @since) OR comment_state = 'awaiting')
+        ORDER BY requested_at, reference LIMIT 1
+        """, [("conv", conversationId), ("since", Ms(since))]);
 
     public Task<IReadOnlyList<CaseRating>> UnshownAsync(string channel, DateTimeOffset since, int max, CancellationToken cancellationToken) =>
         QueryAsync($"""
@@ -139,18 +148,21 @@ public sealed class SqlRatingStore : IRatingStore
         await using var cmd = Command(c, sql, parameters);
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var list = new List<CaseRating>();
-        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var reference = r.GetString(0);
-            long? Long(int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
-            string? Secret(int i, string field) => r.IsDBNull(i) ? null : _protector.Unprotect(r.GetString(i), Context(reference, field));
-            FollowUpStatus? followUp = r.IsDBNull(12) ? null : RatingNames.TryParseFollowUp(r.GetString(12), out var s) ? s
-                : throw new InvalidDataException($"unknown follow-up status '{r.GetString(12)}' in the database");
-            list.Add(new CaseRating(reference, CaseNames.ParseKind(r.GetString(1)), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
-                FromMs(r.GetInt64(6)), Time(Long(7)), r.IsDBNull(8) ? null : (RatingLevel)Convert.ToInt32(r.GetValue(8), CultureInfo.InvariantCulture), Time(Long(9)), Secret(10, "comment"),
-                CommentStateOf(r.GetString(11)), followUp, Secret(13, "follow-up"), r.IsDBNull(14) ? null : r.GetString(14), Time(Long(15))));
-        }
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) list.Add(Row(r));
         return list;
+    }
+
+    /// <summary>One row of <see cref="Columns"/>, comments and notes decrypted.</summary>
+    private CaseRating Row(DbDataReader r)
+    {
+        var reference = r.GetString(0);
+        long? Long(int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
+        string? Secret(int i, string field) => r.IsDBNull(i) ? null : _protector.Unprotect(r.GetString(i), Context(reference, field));
+        FollowUpStatus? followUp = r.IsDBNull(12) ? null : RatingNames.TryParseFollowUp(r.GetString(12), out var s) ? s
+            : throw new InvalidDataException($"unknown follow-up status '{r.GetString(12)}' in the database");
+        return new CaseRating(reference, CaseNames.ParseKind(r.GetString(1)), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
+            FromMs(r.GetInt64(6)), Time(Long(7)), r.IsDBNull(8) ? null : (RatingLevel)Convert.ToInt32(r.GetValue(8), CultureInfo.InvariantCulture), Time(Long(9)), Secret(10, "comment"),
+            CommentStateOf(r.GetString(11)), followUp, Secret(13, "follow-up"), r.IsDBNull(14) ? null : r.GetString(14), Time(Long(15)));
     }
 
     private static CommentState CommentStateOf(string wire) => wire switch

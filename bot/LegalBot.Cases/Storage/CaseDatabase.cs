@@ -103,6 +103,9 @@ public sealed class PostgresCaseDatabase(string connectionString) : CaseDatabase
 {
     private readonly NpgsqlDataSource _source = Postgres.DataSource(connectionString);
 
+    /// <summary>As configured: a store given the same string shares this database (and may batch with it).</summary>
+    public string ConnectionString { get; } = connectionString;
+
     public override string Name => "postgresql";
     public override string IdentityColumn => "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY";
 

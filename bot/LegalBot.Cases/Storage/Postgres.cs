@@ -34,6 +34,25 @@ public static class Postgres
         return cmd;
     }
 
+    public static NpgsqlCommand Command(NpgsqlConnection c, SqlStatement statement)
+    {
+        var cmd = new NpgsqlCommand(statement.Sql, c);
+        foreach (var (name, value) in statement.Parameters) cmd.Parameters.Add(Parameter(name, value));
+        return cmd;
+    }
+
+    /// <summary>A statement (this store's or another's) as one command of a batch.</summary>
+    public static NpgsqlBatchCommand BatchCommand(SqlStatement statement)
+    {
+        var command = new NpgsqlBatchCommand(statement.Sql);
+        foreach (var (name, value) in statement.Parameters) command.Parameters.Add(Parameter(name, value));
+        return command;
+    }
+
+    // An untyped NULL is ambiguous to PostgreSQL; every nullable column of these stores is text.
+    private static NpgsqlParameter Parameter(string name, object? value) =>
+        value is null or DBNull ? new NpgsqlParameter(name, NpgsqlTypes.NpgsqlDbType.Text) { Value = DBNull.Value } : new NpgsqlParameter(name, value);
+
     public static async Task<int> NonQueryAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
     {
         await using (cmd.ConfigureAwait(false)) return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -49,14 +68,24 @@ public static class Postgres
 /// Connections for one store, whose tables are created on first use (so a database that is still starting does not
 /// stop the service). Instances starting together would race on CREATE TABLE IF NOT EXISTS (a unique violation in
 /// pg_type): a transaction-scoped advisory lock lets one create while the others wait and find the tables there.
+/// A store that also writes another store's tables in its batches (the conversation store: the consultation record and
+/// the 普法 figures) creates those too, each under its owner's lock, so the two never race.
 /// </summary>
-/// <param name="lockId">The store's own advisory lock number.</param>
-/// <param name="schema">Idempotent DDL (IF NOT EXISTS).</param>
-public sealed class PostgresSchema(string connectionString, long lockId, string schema) : IAsyncDisposable
+public sealed class PostgresSchema : IAsyncDisposable
 {
-    private readonly NpgsqlDataSource _source = Postgres.DataSource(connectionString);
+    private readonly NpgsqlDataSource _source;
+    private readonly IReadOnlyList<PostgresTables> _tables;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private volatile bool _ready;
+
+    /// <param name="lockId">The store's own advisory lock number.</param>
+    /// <param name="schema">Idempotent DDL (IF NOT EXISTS).</param>
+    /// <param name="others">Other stores' tables this store writes to, each with its owner's lock.</param>
+    public PostgresSchema(string connectionString, long lockId, string schema, params PostgresTables[] others)
+    {
+        _source = Postgres.DataSource(connectionString);
+        _tables = [new PostgresTables(lockId, schema), .. others];
+    }
 
     public async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -67,9 +96,13 @@ public sealed class PostgresSchema(string connectionString, long lockId, string 
         {
             if (!_ready)
             {
-                await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                await Postgres.NonQueryAsync(Postgres.Command(c, $"SELECT pg_advisory_xact_lock({lockId});\n" + schema), cancellationToken).ConfigureAwait(false);
-                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                // One transaction per owner: a lock is held only while its own tables are made.
+                foreach (var tables in _tables)
+                {
+                    await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                    await Postgres.NonQueryAsync(Postgres.Command(c, $"SELECT pg_advisory_xact_lock({tables.LockId});\n" + tables.Schema), cancellationToken).ConfigureAwait(false);
+                    await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
                 _ready = true;
             }
         }

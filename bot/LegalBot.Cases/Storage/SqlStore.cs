@@ -46,9 +46,18 @@ public sealed class SqlStore : IAsyncDisposable
     /// <param name="postgresExtra">DDL for PostgreSQL only (functions, triggers), run after the schema.</param>
     public static SqlStore OpenPostgres(string connectionString, long lockId, string schemaTemplate, string postgresExtra = "")
     {
-        var schema = new PostgresSchema(connectionString, lockId, Schema(schemaTemplate, "BIGSERIAL PRIMARY KEY") + postgresExtra);
+        var tables = PostgresTablesOf(lockId, schemaTemplate, postgresExtra);
+        var schema = new PostgresSchema(connectionString, tables.LockId, tables.Schema);
         return new SqlStore(async ct => await schema.OpenAsync(ct).ConfigureAwait(false), null, schema);
     }
+
+    /// <summary>The PostgreSQL DDL of a store's template with its lock, for a store that writes these tables in its own batches.</summary>
+    public static PostgresTables PostgresTablesOf(long lockId, string schemaTemplate, string postgresExtra = "") =>
+        new(lockId, Schema(schemaTemplate, "BIGSERIAL PRIMARY KEY") + postgresExtra);
+
+    /// <summary>Runs a statement of this store as the one writer.</summary>
+    public Task<int> WriteAsync(SqlStatement statement, CancellationToken cancellationToken) =>
+        WriteAsync(statement.Sql, [.. statement.Parameters], cancellationToken);
 
     private static string Schema(string template, string identity) => template.Replace(IdToken, identity, StringComparison.Ordinal);
 

@@ -11,11 +11,15 @@ namespace LegalBot.Conversation.Publicity;
 /// </summary>
 public sealed class MatterDemandRecorder(PublicityOptions options)
 {
-    public Task ApplyAsync(TurnContext turn, CancellationToken cancellationToken)
+    /// <param name="withTurn">The conversation store writes it with the turn's batch (same database); else the 普法 store writes it now.</param>
+    public Task ApplyAsync(TurnContext turn, bool withTurn, CancellationToken cancellationToken)
     {
         if (options.Store is null || turn.AnsweredFrom is not { Kind: DocumentKind.Matter } matter) return Task.CompletedTask;
         var town = turn.State.Publicity?.Town
             ?? (turn.Knowledge.Offices.Resolve(turn.Text) is { Outcome: AreaLookupOutcome.Found, Area.Town: { } named } ? named : null);
-        return options.Store.RecordMatterAskedAsync(new MatterAsked(matter.Id, turn.Message.Channel, town, turn.Now), cancellationToken);
+        var asked = new MatterAsked(matter.Id, turn.Message.Channel, town, turn.Now);
+        if (!withTurn) return options.Store.RecordMatterAskedAsync(asked, cancellationToken);
+        turn.Writes.Add(asked);
+        return Task.CompletedTask;
     }
 }

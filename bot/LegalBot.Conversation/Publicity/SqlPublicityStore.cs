@@ -29,7 +29,10 @@ public sealed class SqlPublicityStore : IPublicityStore, IAsyncDisposable
     public static async Task<SqlPublicityStore> OpenSqliteAsync(string databasePath, CancellationToken cancellationToken) =>
         new(await SqlStore.OpenSqliteAsync(databasePath, Tables, cancellationToken).ConfigureAwait(false));
 
-    public static SqlPublicityStore OpenPostgres(string connectionString) => new(SqlStore.OpenPostgres(connectionString, 7283451911, Tables));
+    public static SqlPublicityStore OpenPostgres(string connectionString) => new(SqlStore.OpenPostgres(connectionString, PostgresTables.LockId, Tables));
+
+    /// <summary>The 普法 tables in PostgreSQL, for the shared conversation store that writes a turn's matter asked in its batch.</summary>
+    public static PostgresTables PostgresTables { get; } = SqlStore.PostgresTablesOf(7283451911, Tables);
 
     public Task RecordLessonAsync(LessonRead read, CancellationToken cancellationToken) =>
         _db.WriteAsync("INSERT INTO pb_lessons (lesson_id, channel, campaign_id, town, at) VALUES (@lesson, @channel, @campaign, @town, @at)",
@@ -66,9 +69,12 @@ public sealed class SqlPublicityStore : IPublicityStore, IAsyncDisposable
             .Take(limit).ToList();
     }
 
-    public Task RecordMatterAskedAsync(MatterAsked asked, CancellationToken cancellationToken) =>
-        _db.WriteAsync("INSERT INTO pb_matters (matter_id, channel, town, at) VALUES (@matter, @channel, @town, @at)",
-            [("matter", asked.MatterId), ("channel", asked.Channel), ("town", asked.Town), ("at", SqlStore.Ms(asked.At))], cancellationToken);
+    public Task RecordMatterAskedAsync(MatterAsked asked, CancellationToken cancellationToken) => _db.WriteAsync(Insert(asked), cancellationToken);
+
+    /// <summary>The statement that counts one matter asked (run here, or in the shared conversation store's end-of-turn batch).</summary>
+    public static SqlStatement Insert(MatterAsked asked) =>
+        new("INSERT INTO pb_matters (matter_id, channel, town, at) VALUES (@matter, @channel, @town, @at)",
+            [("matter", asked.MatterId), ("channel", asked.Channel), ("town", asked.Town), ("at", SqlStore.Ms(asked.At))]);
 
     public Task<IReadOnlyList<MatterDemand>> MattersAskedAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken) =>
         _db.QueryAsync("""

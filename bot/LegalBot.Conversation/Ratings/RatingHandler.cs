@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using LegalBot.Cases.Ratings;
 using LegalBot.Cases.Statistics;
 using LegalBot.Conversation.Pipeline;
+using LegalBot.Conversation.State;
 using LegalBot.Knowledge.Text;
 
 namespace LegalBot.Conversation.Ratings;
@@ -68,19 +69,26 @@ public sealed class RatingHandler(IRatingStore store, RatingOptions options) : I
     public async Task ApplyAsync(TurnContext turn, CancellationToken cancellationToken)
     {
         if (turn.Crisis.IsEmergency || turn.State.Dialog is not null || turn.Replies.Exists(r => r.Route == Route)) return;
-        var pending = _looked.TryGetValue(turn, out var looked) ? looked.Value : await PendingAsync(turn, cancellationToken).ConfigureAwait(false);
+        var pending = await PendingAsync(turn, cancellationToken).ConfigureAwait(false);
         if (pending is not { Level: null } || pending.ShownAt + options.Reshow > turn.Now) return;
         // First, so its buttons are numbered 1-5 on text channels whatever else the turn offers (emergencies never get here).
         turn.Replies.Insert(0, Request(pending.Reference));
         await store.MarkShownAsync(pending.Reference, turn.Now, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The look-up the engine makes with the turn's state read (one round trip on the shared PostgreSQL store).</summary>
+    public RatingLookup Lookup(DateTimeOffset now) => new(store, now - options.Pending);
+
+    /// <summary>The open request as the turn began (the result of <see cref="Lookup"/>), read by both steps of the turn.</summary>
+    public void Begin(TurnContext turn, CaseRating? pending) => _looked.AddOrUpdate(turn, new StrongBox<CaseRating?>(pending));
+
     /// <summary>The open request as the turn began, looked up once per turn (every message passes here twice).</summary>
     private async Task<CaseRating?> PendingAsync(TurnContext turn, CancellationToken cancellationToken)
     {
-        var pending = await store.PendingAsync(turn.Message.ConversationId, turn.Now - options.Pending, cancellationToken).ConfigureAwait(false);
         // A turn that rates or comments replies on the rating route, and then ApplyAsync shows nothing: the memo cannot be stale where it is read.
-        _looked.AddOrUpdate(turn, new StrongBox<CaseRating?>(pending));
+        if (_looked.TryGetValue(turn, out var looked)) return looked.Value;
+        var pending = await store.PendingAsync(turn.Message.ConversationId, Lookup(turn.Now).Since, cancellationToken).ConfigureAwait(false);
+        Begin(turn, pending);
         return pending;
     }
 

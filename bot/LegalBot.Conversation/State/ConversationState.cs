@@ -63,10 +63,25 @@ public interface IConversationStore
     Task<ConversationState?> GetStateAsync(string conversationId, CancellationToken cancellationToken);
     Task SaveStateAsync(ConversationState state, CancellationToken cancellationToken);
 
+    /// <summary>A turn's reads: its state and, given <paramref name="ratings"/>, the open 好差评 request. A store that can
+    /// send them together overrides this (PostgreSQL, the rating store on the same database: one batch); the default reads one, then the other.</summary>
+    Task<TurnStart> GetTurnStartAsync(string conversationId, RatingLookup? ratings, CancellationToken cancellationToken) =>
+        TurnStart.ReadOneByOneAsync(this, conversationId, ratings, cancellationToken);
+
+    /// <summary>
+    /// Whether <see cref="SaveTurnAsync"/> also writes <see cref="TurnWrites.Consultation"/> (咨询人次) and
+    /// <see cref="TurnWrites.MattersAsked"/> (精准普法): the shared PostgreSQL store, whose database holds those records
+    /// too, writes them in the turn's batch. Otherwise the engine leaves them out, the service's consultation recorder
+    /// writes the consultation after the turn, and the 普法 store the matter.
+    /// </summary>
+    bool KeepsTurnRecords => false;
+
     /// <summary>A turn's writes: its log entries, then its state. A store that can send them together overrides this
     /// (PostgreSQL: one batch, one commit); the default writes them one by one, as the handlers used to.</summary>
     async Task SaveTurnAsync(ConversationState state, TurnWrites writes, CancellationToken cancellationToken)
     {
+        if (writes.Consultation is not null || writes.MattersAsked.Count > 0)
+            throw new InvalidOperationException("this conversation store does not keep turn records (KeepsTurnRecords is false)");
         foreach (var answer in writes.Answers) await RecordAnswerAsync(answer, cancellationToken).ConfigureAwait(false);
         foreach (var question in writes.Unanswered) await LogUnansweredAsync(question, cancellationToken).ConfigureAwait(false);
         await SaveStateAsync(state, cancellationToken).ConfigureAwait(false);

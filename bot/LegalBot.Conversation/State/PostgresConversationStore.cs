@@ -9,12 +9,21 @@ namespace LegalBot.Conversation.State;
 /// Conversation state and the staff logs in the shared PostgreSQL (<c>Data__Shared=true</c>), so a citizen's next
 /// message may reach any instance and continue the same dialog, and staff see what every instance was asked. Stored
 /// as <see cref="SqliteConversationStore"/> stores them: states with a dialog encrypted, questions masked, logs capped
-/// per conversation and day.
+/// per conversation and day. A turn is one read round trip (state and 好差评 look-up) and one write round trip (logs, state
+/// and, with <paramref name="keepsTurnRecords"/>, the consultation record and the 普法 matter count, which live in the
+/// same database).
 /// </summary>
-public sealed class PostgresConversationStore(string connectionString, IFieldProtector protector, int logEntriesPerDay = SqliteConversationStore.DefaultLogEntriesPerDay)
+/// <param name="keepsTurnRecords">The consultation record and the 普法 tables are in this database (the shared store).</param>
+public sealed class PostgresConversationStore(string connectionString, IFieldProtector protector, int logEntriesPerDay = SqliteConversationStore.DefaultLogEntriesPerDay,
+    bool keepsTurnRecords = false)
     : IConversationStore, IAsyncDisposable
 {
-    private readonly PostgresSchema _schema = new(connectionString, 7283451904, """
+    private readonly PostgresSchema _schema = new(connectionString, 7283451904, Tables,
+        keepsTurnRecords ? [LegalBot.Cases.Activity.SqlActivityStore.PostgresTables, Publicity.SqlPublicityStore.PostgresTables] : []);
+
+    public bool KeepsTurnRecords => keepsTurnRecords;
+
+    private const string Tables = """
         CREATE TABLE IF NOT EXISTS cv_state (conversation_id TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at TIMESTAMPTZ NOT NULL);
         CREATE INDEX IF NOT EXISTS cv_state_by_age ON cv_state (updated_at);
         CREATE TABLE IF NOT EXISTS cv_answers (answer_id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, channel TEXT NOT NULL,
@@ -28,15 +37,35 @@ public sealed class PostgresConversationStore(string connectionString, IFieldPro
         CREATE INDEX IF NOT EXISTS cv_feedback_by_conversation ON cv_feedback (conversation_id, created_at);
         -- 'clarified' when the bot asked back rather than not knowing (群众提问 shows both).
         ALTER TABLE cv_unanswered ADD COLUMN IF NOT EXISTS kind TEXT NOT NULL DEFAULT 'unanswered';
-        """);
+        """;
+
+    private const string StateRead = "SELECT state FROM cv_state WHERE conversation_id = @id";
 
     public async Task<ConversationState?> GetStateAsync(string conversationId, CancellationToken cancellationToken)
     {
         await using var c = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
-        if (await Postgres.ScalarAsync(Command(c, "SELECT state FROM cv_state WHERE conversation_id = @id", ("id", conversationId)), cancellationToken)
-                .ConfigureAwait(false) is not string stored) return null;
-        return JsonSerializer.Deserialize<ConversationState>(stored.StartsWith('{') ? stored : protector.Unprotect(stored, StateContext(conversationId)));
+        return State(conversationId, await Postgres.ScalarAsync(Command(c, StateRead, ("id", conversationId)), cancellationToken).ConfigureAwait(false) as string);
     }
+
+    /// <summary>The state and the 好差评 look-up in one batch (one round trip), when the rating store is on this database.</summary>
+    public async Task<TurnStart> GetTurnStartAsync(string conversationId, RatingLookup? ratings, CancellationToken cancellationToken)
+    {
+        if (ratings is null) return new TurnStart(await GetStateAsync(conversationId, cancellationToken).ConfigureAwait(false), null);
+        if (ratings.Store.PendingQuery(conversationId, ratings.Since, connectionString) is not { } pending)
+            return await TurnStart.ReadOneByOneAsync(this, conversationId, ratings, cancellationToken).ConfigureAwait(false);
+        await using var c = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(c);
+        batch.BatchCommands.Add(Postgres.BatchCommand(new SqlStatement(StateRead, [("id", conversationId)])));
+        batch.BatchCommands.Add(Postgres.BatchCommand(pending.Statement));
+        await using var r = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var stored = await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? r.GetString(0) : null;
+        await r.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var rating = await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? pending.Read(r) : null;
+        return new TurnStart(State(conversationId, stored), rating);
+    }
+
+    private ConversationState? State(string conversationId, string? stored) => stored is null ? null
+        : JsonSerializer.Deserialize<ConversationState>(stored.StartsWith('{') ? stored : protector.Unprotect(stored, StateContext(conversationId)));
 
     public Task SaveStateAsync(ConversationState state, CancellationToken cancellationToken) => ExecuteAsync(StateWrite(state), cancellationToken);
 
@@ -50,11 +79,17 @@ public sealed class PostgresConversationStore(string connectionString, IFieldPro
         await using var batch = new NpgsqlBatch(c);
         foreach (var answer in writes.Answers) batch.BatchCommands.Add(BatchCommand(AnswerWrite(answer)));
         foreach (var question in writes.Unanswered) batch.BatchCommands.Add(BatchCommand(UnansweredWrite(question)));
+        if (writes.Consultation is not null || writes.MattersAsked.Count > 0)
+        {
+            if (!keepsTurnRecords) throw new InvalidOperationException("this conversation store does not keep turn records (KeepsTurnRecords is false)");
+            if (writes.Consultation is { } consultation) batch.BatchCommands.Add(BatchCommand(LegalBot.Cases.Activity.SqlActivityStore.Insert(consultation)));
+            foreach (var asked in writes.MattersAsked) batch.BatchCommands.Add(BatchCommand(Publicity.SqlPublicityStore.Insert(asked)));
+        }
         batch.BatchCommands.Add(BatchCommand(StateWrite(state)));
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private Statement StateWrite(ConversationState state)
+    private SqlStatement StateWrite(ConversationState state)
     {
         var masked = state with { LastQuestion = state.LastQuestion is null ? null : PiiMasking.Mask(state.LastQuestion) };
         var json = JsonSerializer.Serialize(masked);
@@ -65,7 +100,7 @@ public sealed class PostgresConversationStore(string connectionString, IFieldPro
             ("state", state.Dialog is null ? json : protector.Protect(json, StateContext(state.ConversationId))), ("at", Utc(state.UpdatedAt))]);
     }
 
-    private Statement AnswerWrite(AnswerRecord answer) => new("""
+    private SqlStatement AnswerWrite(AnswerRecord answer) => new("""
         INSERT INTO cv_answers (answer_id, conversation_id, channel, question, route, sources, confidence, created_at)
         SELECT @id, @conv, @channel, @q, @route, @sources, @conf, @at
         WHERE (SELECT COUNT(*) FROM cv_answers WHERE conversation_id = @conv AND created_at >= @day) < @cap
@@ -74,12 +109,12 @@ public sealed class PostgresConversationStore(string connectionString, IFieldPro
         ("route", answer.Route), ("sources", JsonSerializer.Serialize(answer.Sources)), ("conf", answer.Confidence), ("at", Utc(answer.CreatedAt)),
         ("day", Day(answer.CreatedAt)), ("cap", (long)logEntriesPerDay * 10)]);
 
-    private Statement UnansweredWrite(UnansweredQuestion question) => new("""
+    private SqlStatement UnansweredWrite(UnansweredQuestion question) => new("""
         INSERT INTO cv_unanswered (conversation_id, channel, question, best_score, best_source, created_at, kind)
         SELECT @conv, @channel, @q, @score, @source, @at, @kind
         WHERE (SELECT COUNT(*) FROM cv_unanswered WHERE conversation_id = @conv AND created_at >= @day) < @cap
         """, [("conv", question.ConversationId), ("channel", question.Channel), ("q", PiiMasking.Mask(question.Question)),
-        ("score", question.BestScore), ("source", (object?)question.BestSource ?? DBNull.Value), ("at", Utc(question.CreatedAt)),
+        ("score", question.BestScore), ("source", question.BestSource), ("at", Utc(question.CreatedAt)),
         ("day", Day(question.CreatedAt)), ("cap", (long)logEntriesPerDay), ("kind", UnansweredKinds.Of(question))]);
 
     public async Task<AnswerRecord?> GetAnswerAsync(string answerId, CancellationToken cancellationToken)
@@ -145,17 +180,14 @@ public sealed class PostgresConversationStore(string connectionString, IFieldPro
         return await Postgres.NonQueryAsync(Command(c, sql, parameters), cancellationToken).ConfigureAwait(false);
     }
 
-    private Task<int> ExecuteAsync(Statement statement, CancellationToken cancellationToken) => ExecuteAsync(statement.Sql, cancellationToken, statement.Parameters);
-
-    private static NpgsqlBatchCommand BatchCommand(Statement statement)
+    /// <summary>One write run alone (the same statement is one command of a turn's batch otherwise).</summary>
+    private async Task<int> ExecuteAsync(SqlStatement statement, CancellationToken cancellationToken)
     {
-        var command = new NpgsqlBatchCommand(statement.Sql);
-        foreach (var (name, value) in statement.Parameters) command.Parameters.AddWithValue(name, value);
-        return command;
+        await using var c = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await Postgres.NonQueryAsync(Postgres.Command(c, statement), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One write: run alone, or as one command of a turn's batch.</summary>
-    private sealed record Statement(string Sql, (string Name, object Value)[] Parameters);
+    private static NpgsqlBatchCommand BatchCommand(SqlStatement statement) => Postgres.BatchCommand(statement);
 
     private static NpgsqlCommand Command(NpgsqlConnection c, string sql, params (string Name, object Value)[] parameters) => Postgres.Command(c, sql, parameters);
 

@@ -1,6 +1,7 @@
 using LegalBot.Cases.Activity;
 using LegalBot.Cases.Storage;
 using LegalBot.Conversation;
+using LegalBot.Conversation.Pipeline;
 using LegalBot.Knowledge.Offices;
 using Microsoft.Extensions.Options;
 
@@ -8,8 +9,9 @@ namespace LegalBot.Service.Hosting;
 
 /// <summary>
 /// Records one <see cref="Consultation"/> per consultation reply the engine gives (answer, "not sure", question
-/// back), so 咨询人次 can be counted by day, channel, route and matter. It sits around the engine, which knows no
-/// I/O; a failed write is logged and never costs the citizen the reply.
+/// back), so 咨询人次 can be counted by day, channel, route and matter. It sits around the engine when the conversation
+/// store keeps no turn records (SQLite: the record is its own file); a failed write is logged and never costs the
+/// citizen the reply. The shared PostgreSQL store writes the record in the turn's batch instead, and the engine runs unwrapped.
 /// </summary>
 public sealed partial class ConsultationRecorder(IConversationHandler engine, IActivityStore activity, Func<OfficeDirectory> offices, TimeProvider time,
     ILogger<ConsultationRecorder> log) : IConversationHandler
@@ -31,23 +33,9 @@ public sealed partial class ConsultationRecorder(IConversationHandler engine, IA
         return replies;
     }
 
-    /// <summary>The consultation a turn's replies amount to, if they answer a question at all; with the town the message
-    /// names (我是城关镇的…), as the office directory resolves it, else none (the statistics count it under 未知乡镇).</summary>
-    public static Consultation? Of(InboundMessage message, IReadOnlyList<OutboundReply> replies, DateTimeOffset at, OfficeDirectory offices)
-    {
-        var reply = replies.FirstOrDefault(r => r.Kind is ReplyKind.Answer or ReplyKind.NotSure or ReplyKind.Clarify);
-        if (reply is null) return null;
-        var outcome = reply.Kind switch
-        {
-            ReplyKind.Answer => ConsultationOutcome.Answered,
-            ReplyKind.NotSure => ConsultationOutcome.Unanswered,
-            _ => ConsultationOutcome.Clarified,
-        };
-        // Chunk ids are "documentId#anchor": the document is the matter, guide or statute answered from.
-        var source = reply.Kind == ReplyKind.Answer && reply.Citations.Count > 0 ? reply.Citations[0].ChunkId.Split('#')[0] : null;
-        var town = offices.Resolve(message.Text ?? "") is { Outcome: AreaLookupOutcome.Found, Area.Town: { } named } ? named : null;
-        return new Consultation(at, message.Channel, reply.Route, outcome, source, town);
-    }
+    /// <summary>See <see cref="Consultations.Of"/> (the engine counts the same way when its store keeps turn records).</summary>
+    public static Consultation? Of(InboundMessage message, IReadOnlyList<OutboundReply> replies, DateTimeOffset at, OfficeDirectory offices) =>
+        Consultations.Of(message, replies, at, offices);
 
     [LoggerMessage(LogLevel.Warning, "consultation not recorded for the statistics: {Message}")]
     private partial void LogFailed(string message);
@@ -78,9 +66,13 @@ public static class StatsRegistration
     {
         services.AddSingleton<ActivityStorage>();
         services.AddSingleton(sp => sp.GetRequiredService<ActivityStorage>().Store);
-        services.AddSingleton<IConversationHandler>(sp => new ConsultationRecorder(sp.GetRequiredService<ConversationEngine>(),
-            sp.GetRequiredService<IActivityStore>(), () => sp.GetRequiredService<KnowledgeHost>().View.Offices, sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<ConsultationRecorder>>()));
+        services.AddSingleton<IConversationHandler>(sp =>
+        {
+            var engine = sp.GetRequiredService<ConversationEngine>();
+            return engine.RecordsConsultations ? engine : new ConsultationRecorder(engine,
+                sp.GetRequiredService<IActivityStore>(), () => sp.GetRequiredService<KnowledgeHost>().View.Offices, sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<ConsultationRecorder>>());
+        });
         return services;
     }
 }

@@ -84,7 +84,8 @@ public sealed partial class DataStores(IOptions<DataOptions> data, IOptions<Case
 
         // Shared: every instance reads and writes the same conversations, so a balancer needs no affinity.
         _conversations = d.Shared
-            ? new PostgresConversationStore(c.ConnectionString!, _protector!, limits.Value.StaffLogEntriesPerConversationPerDay)
+            // The consultation record and the 普法 figures are in the same database: a turn writes them with its batch.
+            ? new PostgresConversationStore(c.ConnectionString!, _protector!, limits.Value.StaffLogEntriesPerConversationPerDay, keepsTurnRecords: true)
             : await SqliteConversationStore.OpenAsync(Path.Combine(d.Path, "conversations.db"), cancellationToken, _protector,
                 limits.Value.StaffLogEntriesPerConversationPerDay, new StoreMarker(d.Path)).ConfigureAwait(false);
         // Web chat streams survive a restart (and, shared, are served by every instance); they carry what citizens
