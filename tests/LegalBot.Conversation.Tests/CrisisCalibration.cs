@@ -48,6 +48,8 @@ public sealed class CrisisCalibration(ITestOutputHelper output)
         // the independent sets in tests/data, the headline, lost no recall and gained no false alarm by it).
         // 2026-12-06, in content order on a fixed sample, with the veto of stories near a matter's wording: recall 0.931, false alarms 0.051.
         // 2026-12-06 (crisis2), with a claim after the event (赔, 要钱, 起诉) a consultation when nothing is told as now, and family members naming domestic violence: recall 0.930, false alarms 0.050.
+        // 2026-12-08 (crisis3), with habitual background (经常, 一喝酒就, 这些年), completed treatment and more legal framing as stories, and
+        // self-harm's strong words standing whatever the model says: recall 0.930 (no example lost), false alarms 0.049.
         Assert.True(decidedAlarms <= 0.051, $"whole decision: false alarms {decidedAlarms:F3}");
         Assert.True(decidedRecall >= 0.93, $"whole decision: recall {decidedRecall:F3}");
     }

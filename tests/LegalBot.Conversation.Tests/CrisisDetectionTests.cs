@@ -113,8 +113,10 @@ public sealed class CrisisDetectionTests(ITestOutputHelper output)
     /// </summary>
     [Theory]
     // With a claim after the event (赔, 要钱) no longer danger when nothing is told as now (2026-12-06, crisis2): 2 / 5 and 4 / 7.
-    [InlineData("citizen-dev.jsonl", 2, 5)]
-    [InlineData("citizen-3.jsonl", 4, 7)]
+    // With habitual background (经常, 一喝酒就, 这些年), completed treatment (缝了针, 拍了片) and legal framing (遗嘱, 处罚, 保护令) read
+    // as a story (2026-12-08, crisis3): 0 / 3 and 2 / 7.
+    [InlineData("citizen-dev.jsonl", 0, 3)]
+    [InlineData("citizen-3.jsonl", 2, 7)]
     public void Stories_are_answered_not_alarmed(string file, int devAlarms, int holdoutAlarms)
     {
         var alarms = Load(file).Select(q => (q, a: Detector.Assess(q.Question))).Where(x => x.a.IsEmergency).ToList();
@@ -222,4 +224,36 @@ public sealed class CrisisDetectionTests(ITestOutputHelper output)
     // A time word between a pattern's parts governs it: past, not now.
     [InlineData("老公去年打过我，现在能离婚吗")]
     public void Not_emergencies(string message) => Assert.False(Detector.Assess(message).IsEmergency, Detector.Assess(message).ToString());
+
+    /// <summary>
+    /// Citizens' legal stories told with violent words (our own wordings): a habit told as background (一喝多就, 动不动就, 这些年),
+    /// treatment already done (缝了针, 拍了片子, 打了狂犬疫苗) or a legal question (离婚, 处罚, 保护令, 遗嘱) make them consultations.
+    /// </summary>
+    [Theory]
+    [InlineData("去年被他打断了腿，现在想要赔偿")]
+    [InlineData("我老公以前喝醉了就打我，现在想离婚")]
+    [InlineData("邻居家狗把我孩子咬了，打了狂犬疫苗，对方不肯出钱")]
+    [InlineData("我男人一喝多就动手打我，好多回了，我现在住在我姐家，怎么才能让他别来骚扰我")]
+    [InlineData("他这些年脾气越来越坏，经常动手打我，我想离婚，孩子归谁")]
+    [InlineData("我爸七十多了被邻居推了一把摔伤了，这种欺负老人的会不会罚得更重")]
+    [InlineData("被人用酒瓶砸了头，缝了六针，拍了片子没骨折，对方一分钱不出")]
+    [InlineData("前夫动不动就拿刀吓唬我，我想申请保护令要准备啥材料")]
+    [InlineData("我爹走了留了份遗嘱，几个兄弟怎么分房子")]
+    public void Stories_with_violent_words_are_consultations(string message) => Assert.False(Detector.Assess(message).IsEmergency, Detector.Assess(message).ToString());
+
+    /// <summary>
+    /// The same cues never hide danger now: a strong word stays danger under a habit (经常, 天天), a "now" word after the
+    /// background still counts (又在打, 刚刚又), and a self-harm word is danger whatever the learned model makes of the story around it.
+    /// </summary>
+    [Theory]
+    [InlineData("老公经常打我，今天又打得我头破血流")]
+    [InlineData("他一喝酒就打我，现在又在打了，孩子在哭")]
+    [InlineData("以前被他打过，刚才他又冲进来拿刀砍我")]
+    [InlineData("我男人这几年越来越暴躁，刚刚又把我按在地上打，我躲在厕所里")]
+    [InlineData("去年他打过我，现在他拿着菜刀在客厅")]
+    [InlineData("老公天天打我，我现在被他锁在屋里出不去")]
+    [InlineData("他经常打我，他拿着刀在门口")]
+    [InlineData("我真的撑不下去了，想去死，去年离婚以后就这样")]
+    [InlineData("孩子被狗咬了，一直在流血，怎么办")]
+    public void Danger_now_survives_the_story_cues(string message) => Assert.True(Detector.Assess(message).IsEmergency, Detector.Assess(message).ToString());
 }

@@ -55,7 +55,9 @@ public sealed class CrisisDetector
     private const char Masked = '＿';
     private static readonly string[] Negations = ["没有", "没", "不是", "并没", "未", "别"];
 
-    private enum Marker { NowStrong, NowWeak, Past, Hypothetical, Handled }
+    // Habitual: a pattern told as background (经常, 动不动就, 好几回, 这些年). It silences a weak word (经常打我) and a "now" word
+    // it governs (这些年脾气越来越差), but never a strong one: "他经常打我，他拿着刀在门口" is still danger.
+    private enum Marker { NowStrong, NowWeak, Past, Hypothetical, Handled, Habitual }
 
     private readonly NgramClassifier? _classifier;
     private readonly NearestText? _ordinary;
@@ -143,10 +145,16 @@ public sealed class CrisisDetector
         var now = signals.Names.Contains(NowRule);
         // A consultation's framing with nothing told as happening now asks the model for its ordinary confidence, not a mere "not ruled out".
         var story = signals.Framed && !signals.Immediate;
+        // With no rule naming a danger, a figure of speech (笑死, 吵死) or an everyday activity (打游戏) frames the message as
+        // daily life the way a legal question frames a consultation: the model alone has to be nearly certain.
+        if (found.Count == 0 && signals.Casual && !signals.Immediate) story = true;
         var threshold = found.Count > 0
             ? story ? ClassifierThreshold : ConfirmThreshold
             : story ? StoryThreshold : ClassifierThreshold;
-        if (!now && p < threshold) return CrisisAssessment.None;
+        // A strong word of a category that is danger whatever is asked (self-harm, 话题: 否) stands whatever the model learned
+        // about stories: "撑不下去了，想去死，去年离婚以后就这样" tells its past only as the reason. A weak one with an intent
+        // word ("股票跌得我想跳楼") is a common exaggeration, and the model still weighs it.
+        if (!now && !signals.Unconditional && p < threshold) return CrisisAssessment.None;
         // The model alone reads a story about money, property, a reputation or privacy (工钱找谁要, 车被砸了个坑, 造谣), or a
         // figure of speech (笑死我了), as danger from its n-grams; when no word of the message names a danger to a person,
         // it is such a story and no alarm.
@@ -170,8 +178,10 @@ public sealed class CrisisDetector
     /// <param name="Immediate">A strong "now" word (正在, 刚刚, 救命) occurs.</param>
     /// <param name="Framed">The message is framed as a consultation: legal question words, a legal topic, or past, hypothetical or handled.</param>
     /// <param name="PropertyOnly">About money, property, a reputation or privacy, or a figure of speech, with no category's word or danger sign at all.</param>
+    /// <param name="Casual">A figure of speech (笑死, 吵死) or an everyday activity (打毛衣) occurs.</param>
+    /// <param name="Unconditional">A strong word of a category whose words are danger whatever is asked (话题: 否) was found.</param>
     private sealed record RuleSignals(string Text, List<(CrisisCategory Category, string Evidence)> Found, List<string> Names,
-        CrisisCategory? Named, bool Immediate, bool Framed, bool PropertyOnly);
+        CrisisCategory? Named, bool Immediate, bool Framed, bool PropertyOnly, bool Casual, bool Unconditional);
 
     private RuleSignals Signals(string message)
     {
@@ -180,11 +190,13 @@ public sealed class CrisisDetector
         var found = new List<(CrisisCategory Category, string Evidence)>();
         var names = new List<string>();
         CrisisCategory? named = null;
+        var unconditional = false;
         foreach (var category in Lexicon.Categories)
         {
             if (category.Id != GeneralCategory && named is null && category.Strong.Concat(category.Weak).Any(p => Matches(text, p).Any())) named = category;
-            if (FirstHit(text, markers, category, out var present) is not { } hit) continue;
+            if (FirstHit(text, markers, category, out var present, out var strong) is not { } hit) continue;
             found.Add((category, hit));
+            if (strong && !category.TopicSuppresses) unconditional = true;
             names.Add("rule:" + category.Id);
             if (present) names.Add(NowRule);
         }
@@ -193,7 +205,7 @@ public sealed class CrisisDetector
         var topic = Lexicon.LegalTopic.Any(p => Matches(text, p).Any());
         if (topic) names.Add("topic");
         var framed = topic || Lexicon.LegalFraming.Any(w => text.Contains(w, StringComparison.Ordinal))
-            || markers.Any(m => m.Kind is Marker.Past or Marker.Hypothetical or Marker.Handled);
+            || markers.Any(m => m.Kind is Marker.Past or Marker.Hypothetical or Marker.Handled or Marker.Habitual);
         var immediate = markers.Any(m => m.Kind == Marker.NowStrong && !ToldAsPast(text, markers, m.Start)) || found.Any(f => f.Category.Id == GeneralCategory);
         // A figure of speech about death or killing (笑死, 杀价, 杀疯) marks hyperbole the way a property topic marks a
         // consultation; the other masked words (打电话, 关机) only keep their characters from matching, and say nothing.
@@ -202,7 +214,7 @@ public sealed class CrisisDetector
         var everyday = Lexicon.Everyday.Any(e => message.Contains(e, StringComparison.Ordinal));
         var propertyOnly = named is null && Lexicon.DangerSigns.Count > 0 && (hyperbole || everyday || Lexicon.PropertyTopics.Any(p => Matches(text, p).Any()))
             && !Lexicon.DangerSigns.Any(p => Matches(text, p).Any());
-        return new RuleSignals(text, found, names, named, immediate, framed, propertyOnly);
+        return new RuleSignals(text, found, names, named, immediate, framed, propertyOnly, hyperbole || everyday, unconditional);
     }
 
     /// <summary>
@@ -213,7 +225,7 @@ public sealed class CrisisDetector
     {
         var (start, _) = Span(text, at, [Sentence]);
         var before = markers.Where(m => m.Start >= start && m.End <= at).OrderByDescending(m => m.End).FirstOrDefault();
-        return before.End > 0 && before.Kind is Marker.Past or Marker.Handled;
+        return before.End > 0 && before.Kind is Marker.Past or Marker.Handled or Marker.Habitual;
     }
 
     /// <summary>The rules alone (no learned model), for calibration.</summary>
@@ -237,12 +249,14 @@ public sealed class CrisisDetector
     private static readonly System.Buffers.SearchValues<char> HyperboleCharacters = System.Buffers.SearchValues.Create("死杀疯");
 
     /// <param name="present">The match is governed by a strong "now" word (刚刚被性侵, 正在打我).</param>
-    private string? FirstHit(string text, List<(int Start, int End, Marker Kind)> markers, CrisisCategory category, out bool present)
+    /// <param name="strong">The match is one of the category's strong words.</param>
+    private string? FirstHit(string text, List<(int Start, int End, Marker Kind)> markers, CrisisCategory category, out bool present, out bool strong)
     {
         present = false;
+        strong = true;
         foreach (var pattern in category.Strong)
             foreach (var (at, end) in Matches(text, pattern))
-                if (!Suppressed(text, markers, at, end, out var governing) && !(category.TopicSuppresses && governing != Marker.NowStrong && AsksAboutLaw(text, markers, at))
+                if (!Suppressed(text, markers, at, end, weak: false, out var governing) && !(category.TopicSuppresses && governing != Marker.NowStrong && AsksAboutLaw(text, markers, at))
                     && !(category.TopicSuppresses && governing != Marker.NowStrong && ClaimedAfter(text, markers, end)))
                 {
                     // 现在/今天 over a strong word outside a legal question ("现在他又拿刀砍我") is as present as 正在.
@@ -250,11 +264,12 @@ public sealed class CrisisDetector
                     return pattern.Source;
                 }
 
+        strong = false;
         foreach (var pattern in category.Weak)
         {
             foreach (var (at, end) in Matches(text, pattern))
             {
-                if (Suppressed(text, markers, at, end, out var governing)) continue;
+                if (Suppressed(text, markers, at, end, weak: true, out var governing)) continue;
                 if (category.TopicSuppresses && governing != Marker.NowStrong && AsksAboutLaw(text, markers, at)) continue;
                 if (category.TopicSuppresses && governing != Marker.NowStrong && ClaimedAfter(text, markers, end)) continue;
                 if (governing == Marker.NowStrong)
@@ -263,11 +278,11 @@ public sealed class CrisisDetector
                     return pattern.Source;
                 }
                 // Short fragments ("腰动不了。在地上。手机没多少电。"): a strong "now" anywhere counts, unless this sentence is told as past.
-                if (governing is null && markers.Any(m => m.Kind == Marker.NowStrong)
-                    && !SentenceHasAny(markers, text, at, Marker.Past, Marker.Hypothetical, Marker.Handled)) return pattern.Source;
+                if (governing is null && markers.Any(m => m.Kind == Marker.NowStrong && !ToldAsPast(text, markers, m.Start))
+                    && !SentenceHasAny(markers, text, at, Marker.Past, Marker.Hypothetical, Marker.Handled, Marker.Habitual)) return pattern.Source;
                 if (governing == Marker.NowWeak && !ClauseHas(text, at, Lexicon.LegalFraming)) return pattern.Source;
                 if (category.IntentCounts && Lexicon.Intent.Any(i => EndsRightBefore(text, at, i))) return pattern.Source;
-                if (SentenceHasAny(markers, text, at, Marker.Past, Marker.Hypothetical, Marker.Handled)) continue;
+                if (SentenceHasAny(markers, text, at, Marker.Past, Marker.Hypothetical, Marker.Handled, Marker.Habitual)) continue;
                 var (sentenceStart, sentenceEnd) = Span(text, at, [Sentence]);
                 foreach (var companion in category.Companions)
                     foreach (var (cs, ce) in Matches(text, companion))
@@ -339,12 +354,16 @@ public sealed class CrisisDetector
             && !markers.Any(m => m.Kind == Marker.NowStrong && m.Start >= start && m.End <= end);
     }
 
-    /// <summary>Past, hypothetical, handled, negated or experienced ("打过"): not danger now. Also returns the governing time word.</summary>
-    private static bool Suppressed(string text, List<(int Start, int End, Marker Kind)> markers, int at, int end, out Marker? governing)
+    /// <summary>
+    /// Past, hypothetical, handled, negated or experienced ("打过"), or for a weak word habitual ("经常打我"): not danger now.
+    /// Also returns the governing time word.
+    /// </summary>
+    private static bool Suppressed(string text, List<(int Start, int End, Marker Kind)> markers, int at, int end, bool weak, out Marker? governing)
     {
         var length = end - at;
         governing = Governing(text, markers, at, length);
         if (governing is Marker.Past or Marker.Hypothetical or Marker.Handled) return true;
+        if (weak && governing == Marker.Habitual) return true;
         // 被打过、拿刀吓唬过我: experience, told afterwards (but 流血过多 is not).
         for (var i = at + length; i < Math.Min(text.Length, at + length + 3) && text[i] is not (Clause or Sentence); i++)
             if (text[i] == '过' && (i + 1 == text.Length || !"多来去分度头后量境河马路年节".Contains(text[i + 1], StringComparison.Ordinal))) return true;
@@ -374,6 +393,8 @@ public sealed class CrisisDetector
             if (m.Kind == Marker.NowWeak && m.Start < clauseStart) continue;
             if (before is null || m.End > before.Value.End) before = m;
         }
+        // A "now" word inside a background told in its own clause ("这些年他脾气越来越差"): the background's time governs.
+        if (before is { Kind: Marker.NowStrong } now && NowToldAsBackground(text, markers, now.Start) is { } background) return background;
         if (before is { } b) return b.Kind;
         // After it: the rest of its clause, or a strong "now" later in the sentence (按在地上打，我偷偷发的).
         var clauseEnd = text.IndexOfAny([Clause, Sentence], at + length);
@@ -386,6 +407,14 @@ public sealed class CrisisDetector
             if (after is null || m.Start < after.Value.Start) after = m;
         }
         return after?.Kind;
+    }
+
+    /// <summary>The past, handled or habitual time word before a "now" word in its own clause, if any (这几年…越来越).</summary>
+    private static Marker? NowToldAsBackground(string text, List<(int Start, int End, Marker Kind)> markers, int at)
+    {
+        var (start, _) = Span(text, at, [Clause, Sentence]);
+        var before = markers.Where(m => m.Start >= start && m.End <= at).OrderByDescending(m => m.End).FirstOrDefault();
+        return before.End > 0 && before.Kind is Marker.Past or Marker.Handled or Marker.Habitual ? before.Kind : null;
     }
 
     private List<(int Start, int End, Marker Kind)> FindMarkers(string text)
@@ -401,6 +430,7 @@ public sealed class CrisisDetector
         Add(Lexicon.Hypothetical, Marker.Hypothetical);
         Add(Lexicon.Past, Marker.Past);
         Add(Lexicon.Handled, Marker.Handled);
+        Add(Lexicon.Habitual, Marker.Habitual);
         Add(Lexicon.NowStrong, Marker.NowStrong);
         Add(Lexicon.NowWeak, Marker.NowWeak);
         // A longer marker wins over one it contains (现在正 over 现在).

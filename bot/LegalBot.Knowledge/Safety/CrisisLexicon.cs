@@ -59,6 +59,8 @@ public sealed class CrisisLexicon
     public IReadOnlyList<string> Past { get; }
     public IReadOnlyList<string> Hypothetical { get; }
     public IReadOnlyList<string> Handled { get; }
+    /// <summary>A pattern told as background (经常, 动不动就, 好几回, 这些年): silences weak words and the "now" words it governs, never strong ones.</summary>
+    public IReadOnlyList<string> Habitual { get; }
     public IReadOnlyList<string> LegalFraming { get; }
     /// <summary>A claim after the event (赔, 要钱, 起诉, 违法吗): what turns a told harm into a consultation about it.</summary>
     public IReadOnlyList<string> Claim { get; }
@@ -104,6 +106,7 @@ public sealed class CrisisLexicon
         Past = Get("时间:过去");
         Hypothetical = Get("时间:假设");
         Handled = Get("已处理");
+        Habitual = Get("时间:惯常");
         LegalFraming = Get("法律问法");
         Claim = Get("追责问法");
         Intent = Get("意图");
@@ -111,7 +114,7 @@ public sealed class CrisisLexicon
         Everyday = Get("日常");
     }
 
-    private static readonly string[] ListSections = ["时间:现在-强", "时间:现在-弱", "时间:过去", "时间:假设", "已处理", "法律问法", "追责问法", "法律话题", "意图", "不算", "日常", "危险信号", "财物话题", "仍危急"];
+    private static readonly string[] ListSections = ["时间:现在-强", "时间:现在-弱", "时间:过去", "时间:假设", "时间:惯常", "已处理", "法律问法", "追责问法", "法律话题", "意图", "不算", "日常", "危险信号", "财物话题", "仍危急"];
     private const string HomophoneSection = "同音";
     private const string DangerSection = "危险信号";
     private const string PropertySection = "财物话题";
