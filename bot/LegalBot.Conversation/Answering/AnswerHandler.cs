@@ -39,7 +39,9 @@ public sealed class AnswerHandler(AnswerComposer composer, EngineOptions options
         var filter = pickedSection ? Answerable with { DocumentIds = new HashSet<string>(StringComparer.Ordinal) { state.LastDocumentId! } } : Answerable;
         var result = RouteAffinity.Prefer(await turn.Knowledge.Retriever.SearchAsync(turn.Text, new RetrievalOptions(SearchDepth, filter, followUp ? state.LastQuestion : null),
             cancellationToken).ConfigureAwait(false), turn.TextRoute?.Route ?? (followUp ? state.LastRoute : null));
-        var confident = result.Confidence >= options.ConfidenceThreshold;
+        // A message naming no problem ("这事儿几天能办好") is answered alone only when staff gave it, word for word, to a document.
+        var confident = result.Confidence >= options.ConfidenceThreshold && (followUp || !TopicFree.Is(turn.Normalized)
+            || result.Best is { } said && TopicFree.IsWordingOf(turn.Text, said));
         // A short message that finds nothing on its own, or only daily life, a turn after a question: read it in that
         // question's context, and it is a follow-up if that context makes it confident ("能赔多少", "假一赔三吗").
         if (!followUp && !emergency && turn.TextRoute is null && FollowUpDetector.MayLeanOn(turn.Normalized, state.LastQuestion)

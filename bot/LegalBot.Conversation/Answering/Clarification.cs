@@ -3,6 +3,7 @@ using LegalBot.Conversation.Routing;
 using LegalBot.Knowledge.Documents;
 using LegalBot.Knowledge.Index;
 using LegalBot.Knowledge.Search;
+using LegalBot.Knowledge.Text;
 
 namespace LegalBot.Conversation.Answering;
 
@@ -33,8 +34,20 @@ public static class Clarification
             if (close.Exists(c => c.Document.Id == h.Document.Id || SharesArticle(c, h))) continue;
             close.Add(h);
         }
-        return close.Count > 1 ? close : [];
+        if (close.Count < 2) return [];
+        // A question one matter states word for word (its title, or one of its wordings) is that matter's, however close a rival scores.
+        var question = QueryCoverage.Bigrams(result.Query.Core);
+        var compact = TextNormalizer.Compact(result.Query.Question);
+        bool Says(ChunkHit h) => QueryCoverage.BestVariantMatch(question, h) >= ExactWording
+            || compact.Length >= MinTitleQuestion && TextNormalizer.Compact(h.Document.Title).Contains(compact, StringComparison.Ordinal);
+        return Says(close[0]) && !close.Skip(1).Any(Says) ? [] : close;
     }
+
+    /// <summary>A question this long that a matter's title contains ("怎么申请法律援助" in "怎么申请法律援助要带什么材料") is that matter's headline.</summary>
+    public const int MinTitleQuestion = 5;
+
+    /// <summary>Bigram Dice at which a matter's wording says what the citizen said.</summary>
+    public const double ExactWording = 0.95;
 
     /// <summary>The closest rival's score as a share of the best (0 when there is none): what <see cref="Candidates"/> compares with its ratio.</summary>
     public static double RivalShare(RetrievalResult result) =>
