@@ -60,7 +60,8 @@ public static class Clarification
         return new OutboundReply(ReplyKind.Clarify, route, ConversationTexts.Clarify(titles), null, [], [ConversationTexts.ClarifyHint], actions, [], 1.0, null);
     }
 
-    private static bool SharesArticle(ChunkHit a, ChunkHit b) =>
+    /// <summary>Both matters rest on the same governing (first) article: they answer alike.</summary>
+    internal static bool SharesArticle(ChunkHit a, ChunkHit b) =>
         a.Chunk.ArticleReferences.Count > 0 && b.Chunk.ArticleReferences.Count > 0
         && a.Chunk.ArticleReferences[0].Law == b.Chunk.ArticleReferences[0].Law && a.Chunk.ArticleReferences[0].Article == b.Chunk.ArticleReferences[0].Article;
 }

@@ -29,13 +29,10 @@ public static class FurtherQuestions
             if (further.Count >= MaxFurther) break;
             var result = await retriever.SearchAsync(part, new RetrievalOptions(3, filter, context), cancellationToken).ConfigureAwait(false);
             if (result.Best is not { } best || best.Document.Kind != DocumentKind.Matter || result.Confidence < threshold) continue;
-            if (given.Exists(g => g.Document.Id == best.Document.Id || SameGoverningArticle(g, best))) continue;
+            if (given.Exists(g => g.Document.Id == best.Document.Id || Clarification.SharesArticle(g, best))) continue;
             given.Add(best);
             further.Add((part, best, result.Confidence));
         }
         return further;
     }
-
-    private static bool SameGoverningArticle(ChunkHit a, ChunkHit b) =>
-        a.Chunk.ArticleReferences is [var x, ..] && b.Chunk.ArticleReferences is [var y, ..] && x.Law == y.Law && x.Article == y.Article;
 }
